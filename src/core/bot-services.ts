@@ -46,6 +46,26 @@ export interface StoryService {
    * (queue full, too many waiting jobs for this user, rate limited, bad option).
    */
   start(input: StartStoryInput): Promise<StartedStory>;
+  /**
+   * A new story from the same seed and model as a message the bot generated, at the channel's
+   * current temperature. Returns undefined when the message is not one of the bot's stories (the
+   * adapter then ignores the reaction); throws UserError('busy') while a regeneration of the same
+   * message is still running. `surface` is where the new story goes (a reply/thread to it).
+   */
+  regenerate(input: RegenerateInput): Promise<StartedStory | undefined>;
+}
+
+export interface RegenerateInput {
+  readonly channelId: ChannelId;
+  /** Platform id of the message that was reacted to. */
+  readonly messageId: string;
+  readonly userId: UserId;
+  readonly surface: MessageSurface;
+}
+
+/** The key under which a generated message is remembered: channel id plus message id. */
+export function messageKey(channelId: ChannelId, messageId: string): string {
+  return `${channelId}:${messageId}`;
 }
 
 export interface ChannelSettingsService {
