@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-layers';
+import './chained-ops.js';
 
 /**
  * The one network shape this project trains and serves. Shared by the trainer (which fills the

@@ -1,0 +1,221 @@
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import './chained-ops.js';
+import { metaMismatches } from './model-check.js';
+import { ModelLoadError } from './model-load-error.js';
+import { modelMetaSchema, type ModelMeta } from './model-meta.js';
+
+/**
+ * models/<id>/ on disk: model.json (tfjs layers topology + weights manifest), weights.bin (all
+ * weights, one file) and meta.json (vocabulary, sizes, training story). Plain node:fs IOHandlers,
+ * so saving and loading need no tfjs-node.
+ */
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+export const META_JSON = 'meta.json';
+
+export interface LoadedModel {
+  readonly model: tfl.LayersModel;
+  readonly meta: ModelMeta;
+  readonly dir: string;
+}
+
+/** Writes the three files; each lands under a temporary name first so a reader never sees half. */
+export async function saveModelDir(model: tfl.LayersModel, meta: ModelMeta, dir: string): Promise<void> {
+  const checked = modelMetaSchema.parse(meta);
+  const problems = metaMismatches(model, checked);
+  if (problems.length > 0) throw new ModelLoadError(join(dir, META_JSON), problems.join('; '));
+  await mkdir(dir, { recursive: true });
+  const handler: tf.io.IOHandler = {
+    async save(artifacts) {
+      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const modelJson = {
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        modelTopology: artifacts.modelTopology,
+        ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await writeAtomically(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
+      await writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+  };
+  await model.save(handler);
+  await writeAtomically(join(dir, META_JSON), `${JSON.stringify(checked, null, 2)}\n`);
+}
+
+/** Loads one model folder, or throws ModelLoadError naming the file and the problem. */
+export async function loadModelDir(dir: string): Promise<LoadedModel> {
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new ModelLoadError(dir, 'model folder not found');
+
+  const meta = parseMeta(join(dir, META_JSON), await readJson(join(dir, META_JSON)));
+  const modelJsonPath = join(dir, MODEL_JSON);
+  const modelJson = parseModelJson(modelJsonPath, await readJson(modelJsonPath));
+  const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const weightData = await readWeights(dir, modelJson.weightsManifest);
+
+  let model: tfl.LayersModel;
+  try {
+    model = await tfl.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: withZeroInitializers(modelJson.modelTopology),
+        weightSpecs,
+        weightData,
+        format: modelJson.format,
+        generatedBy: modelJson.generatedBy,
+        convertedBy: modelJson.convertedBy,
+      }),
+    );
+  } catch (error) {
+    throw new ModelLoadError(modelJsonPath, `tfjs could not build the model: ${describe(error)}`);
+  }
+  const problems = metaMismatches(model, meta);
+  if (problems.length > 0) {
+    model.dispose();
+    throw new ModelLoadError(join(dir, META_JSON), `does not match the weights: ${problems.join('; ')}`);
+  }
+  return { model, meta, dir };
+}
+
+/**
+ * Every model under root (each subfolder with a meta.json), sorted by id. The folder name is the
+ * model id and must equal meta.json's id, so `--model scifi` always means models/scifi.
+ */
+export async function loadModelsDir(root: string): Promise<LoadedModel[]> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => {
+    throw new ModelLoadError(root, 'models folder not found');
+  });
+  const dirs: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const hasMeta = await stat(join(root, entry.name, META_JSON)).then(() => true, () => false);
+    if (hasMeta) dirs.push(entry.name);
+  }
+  dirs.sort();
+  if (dirs.length === 0) {
+    throw new ModelLoadError(root, `no models found (a model is a folder holding ${META_JSON}, ${MODEL_JSON} and ${WEIGHTS_BIN})`);
+  }
+  const loaded: LoadedModel[] = [];
+  for (const name of dirs) {
+    const one = await loadModelDir(join(root, name));
+    if (one.meta.id !== name) {
+      one.model.dispose();
+      throw new ModelLoadError(join(root, name, META_JSON), `id "${one.meta.id}" differs from its folder name "${name}"`);
+    }
+    loaded.push(one);
+  }
+  return loaded;
+}
+
+interface ModelJsonFile {
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  modelTopology: object;
+  weightsManifest: tf.io.WeightsManifestConfig;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new ModelLoadError(file, isMissing(error) ? 'file not found' : `cannot be read: ${describe(error)}`);
+  });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ModelLoadError(file, `is not valid JSON (${describe(error)})`);
+  }
+}
+
+function parseMeta(file: string, json: unknown): ModelMeta {
+  const result = modelMetaSchema.safeParse(json);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new ModelLoadError(file, `is not a valid model meta: ${issues.join('; ')}`);
+}
+
+function parseModelJson(file: string, json: unknown): ModelJsonFile {
+  const obj = json as Partial<Record<keyof ModelJsonFile, unknown>> | null;
+  if (obj === null || typeof obj !== 'object') throw new ModelLoadError(file, 'is not a JSON object');
+  if (obj.modelTopology === null || typeof obj.modelTopology !== 'object') {
+    throw new ModelLoadError(file, 'has no modelTopology (is it a tfjs layers model?)');
+  }
+  const manifest = obj.weightsManifest;
+  const valid =
+    Array.isArray(manifest) &&
+    manifest.every(
+      (g: unknown) =>
+        typeof g === 'object' && g !== null &&
+        Array.isArray((g as { paths?: unknown }).paths) &&
+        Array.isArray((g as { weights?: unknown }).weights),
+    );
+  if (!valid) throw new ModelLoadError(file, 'has no valid weightsManifest (groups of paths and weights)');
+  return obj as ModelJsonFile;
+}
+
+const BYTES_PER_ELEMENT: Readonly<Record<string, number>> = {
+  float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2,
+};
+
+/** Reads every weights file of the manifest and checks its size against the specs it holds. */
+async function readWeights(dir: string, manifest: tf.io.WeightsManifestConfig): Promise<ArrayBuffer> {
+  const buffers: ArrayBuffer[] = [];
+  for (const group of manifest) {
+    const expected = group.weights.reduce((sum, spec) => {
+      const elements = spec.shape.reduce((a, b) => a * b, 1);
+      const dtype = spec.quantization?.dtype ?? spec.dtype;
+      return sum + elements * (BYTES_PER_ELEMENT[dtype] ?? 4);
+    }, 0);
+    const parts: Uint8Array[] = [];
+    for (const path of group.paths) {
+      // Weights live beside model.json; a manifest cannot point elsewhere on the disk.
+      const file = join(dir, basename(path));
+      const bytes = await readFile(file).catch((error: unknown) => {
+        throw new ModelLoadError(file, isMissing(error) ? 'weights file not found' : `cannot be read: ${describe(error)}`);
+      });
+      parts.push(bytes);
+    }
+    const actual = parts.reduce((sum, p) => sum + p.byteLength, 0);
+    if (actual !== expected) {
+      const file = join(dir, basename(group.paths[group.paths.length - 1] ?? WEIGHTS_BIN));
+      const how = actual < expected ? 'truncated' : 'longer than its manifest';
+      throw new ModelLoadError(file, `weights file ${how}: ${actual} bytes, model.json describes ${expected}`);
+    }
+    const joined = new Uint8Array(actual);
+    let offset = 0;
+    for (const p of parts) {
+      joined.set(p, offset);
+      offset += p.byteLength;
+    }
+    buffers.push(joined.buffer);
+  }
+  return tf.io.CompositeArrayBuffer.join(buffers);
+}
+
+/**
+ * The weights overwrite every initial value, so building with zeros skips the orthogonal
+ * initializer, whose QR decomposition takes seconds on a 512-unit recurrent kernel.
+ */
+function withZeroInitializers(topology: object): object {
+  return JSON.parse(JSON.stringify(topology), (key: string, value: unknown) =>
+    key.endsWith('_initializer') && value !== null ? { class_name: 'Zeros', config: {} } : value,
+  ) as object;
+}
+
+async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, file);
+}
+
+function isMissing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
