@@ -24,6 +24,8 @@ export interface StartStoryInput {
   readonly surface: MessageSurface;
   /** For a regeneration: the message key of the story it answers. */
   readonly replyTo?: string;
+  /** A title line above the story (daily stories). */
+  readonly title?: string;
 }
 
 export interface StoryOutcome {

@@ -157,6 +157,10 @@ export interface JobRecord {
   readonly surface?: SurfaceAddress;
   /** For a regeneration: the message key of the story it answers. */
   readonly replyTo?: string;
+  /** Title line shown above the story (daily stories). */
+  readonly title?: string;
+  /** Notes shown above the story (what happened to the seed). */
+  readonly notes?: readonly string[];
   readonly state: JobState;
   readonly createdAt: number;
 }

@@ -1,0 +1,34 @@
+import type { CommandDefinition } from '../src/core/command.js';
+import { SEED_MAX_CHARS } from '../src/core/limits.js';
+
+/** /scifi [seed] [model] — a story that continues the user's opening, written as they watch. */
+export const scifi: CommandDefinition = {
+  name: 'scifi',
+  description: 'Write a science-fiction story that continues your opening line',
+  options: [
+    {
+      name: 'seed',
+      description: 'How the story begins (leave empty and I will pick an opening)',
+      type: 'string',
+      maxLength: SEED_MAX_CHARS,
+    },
+    {
+      name: 'model',
+      description: 'Which writer to imitate (defaults to the channel setting)',
+      type: 'string',
+    },
+  ],
+  async run(ctx) {
+    const seed = typeof ctx.options.seed === 'string' ? ctx.options.seed : '';
+    const model = typeof ctx.options.model === 'string' ? ctx.options.model : undefined;
+    // Returns once the story is accepted; it streams into the surface on its own.
+    await ctx.bot.stories.start({
+      kind: 'story',
+      channelId: ctx.channelId,
+      userId: ctx.userId,
+      seed,
+      ...(model ? { model } : {}),
+      surface: ctx.storySurface(),
+    });
+  },
+};
