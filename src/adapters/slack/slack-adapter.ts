@@ -1,0 +1,151 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App } from '@slack/bolt';
+import type { BotServices } from '../../core/bot-services.js';
+import type { CommandDefinition } from '../../core/command.js';
+import type { ChannelId, Logger, MessageSurface, SurfaceAddress } from '../../core/ports.js';
+import type { PlatformAdapter } from '../platform-adapter.js';
+import { AdminCheck } from './admin-check.js';
+import { boltLogger } from './bolt-logger.js';
+import { EventDeduplicator } from './event-dedup.js';
+import * as commandListeners from './listeners/commands.js';
+import * as reactionListeners from './listeners/reactions.js';
+import type { SlackListenerDeps } from './slack-context.js';
+import { SLACK_PLATFORM } from './slack-ids.js';
+import { SlackMessenger } from './slack-messenger.js';
+import { SlackSurface, threadTsOf } from './slack-surface.js';
+import { ThreadRoots } from './thread-roots.js';
+import { WorkspaceRateLimiter } from './workspace-rate-limiter.js';
+
+/** Slack's defaults, written once. */
+export const SLACK_DEFAULTS = {
+  /** chat.update is Tier 3: about 50 calls a minute per workspace. */
+  updatesPerMinute: 50,
+  /** A few updates may go out back to back before the bucket's pace applies. */
+  updateBurst: 5,
+  /** Gap between two edits of one message; the workspace bucket decides the rest. */
+  editIntervalMs: 1500,
+  /** How long a users.info admin answer is trusted. */
+  adminCacheMs: 60_000,
+} as const;
+
+export interface SlackAdapterOptions {
+  readonly botToken: string;
+  readonly signingSecret: string;
+  /** Set → Socket Mode (no public URL needed); unset → HTTP on `port`, path /slack/events. */
+  readonly appToken?: string;
+  readonly port: number;
+  /** Web API base URL, e.g. http://127.0.0.1:PORT/api/ for a fake Slack; Slack's own by default. */
+  readonly apiUrl?: string;
+  /** Slack user ids (U…) that may change channel settings besides workspace admins and owners. */
+  readonly adminUsers: readonly string[];
+  readonly commands: readonly CommandDefinition[];
+  readonly bot: BotServices;
+  readonly logger: Logger;
+  readonly updatesPerMinute?: number;
+  readonly updateBurst?: number;
+  readonly editIntervalMs?: number;
+  readonly adminCacheMs?: number;
+}
+
+export interface SlackAdapter extends PlatformAdapter {
+  /** The HTTP port actually listened on (useful with port 0); undefined in Socket Mode. */
+  httpPort(): number | undefined;
+}
+
+/** The Slack side of the bot: a Bolt App whose listeners translate Slack events into core calls. */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const logger = options.logger;
+  const socketMode = options.appToken !== undefined && options.appToken !== '';
+  const app = new App({
+    token: options.botToken,
+    signingSecret: options.signingSecret,
+    ...(socketMode ? { appToken: options.appToken, socketMode: true } : { port: options.port }),
+    // Signature verification (v0 HMAC, 5-minute timestamps) stays on: it is Bolt's default.
+    signatureVerification: true,
+    logger: boltLogger(logger),
+    // Bolt would check the token with auth.test while constructing; start() does that instead.
+    deferInitialization: true,
+    clientOptions: {
+      ...(options.apiUrl === undefined ? {} : { slackApiUrl: options.apiUrl }),
+      // 429s come back to SlackMessenger, which pauses the whole workspace's bucket.
+      rejectRateLimitedCalls: true,
+      // Network errors and 5xx: a few quick retries, not the default half hour.
+      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+    },
+  });
+
+  const limiter = new WorkspaceRateLimiter(
+    options.updatesPerMinute ?? SLACK_DEFAULTS.updatesPerMinute,
+    options.updateBurst ?? SLACK_DEFAULTS.updateBurst,
+  );
+  const threads = new ThreadRoots(app.client, logger);
+  const messenger = new SlackMessenger(app.client, limiter, threads, logger);
+  const editIntervalMs = options.editIntervalMs ?? SLACK_DEFAULTS.editIntervalMs;
+  let botUserId: string | undefined;
+  let server: Server | undefined;
+
+  const surface = (channelId: ChannelId, threadTs?: string): MessageSurface =>
+    new SlackSurface(messenger, { channelId, editIntervalMs, ...(threadTs === undefined ? {} : { threadTs }) });
+
+  const deps: SlackListenerDeps = {
+    bot: options.bot,
+    messenger,
+    admins: new AdminCheck(
+      app.client,
+      new Set(options.adminUsers),
+      options.adminCacheMs ?? SLACK_DEFAULTS.adminCacheMs,
+      logger,
+    ),
+    threads,
+    events: new EventDeduplicator(),
+    logger,
+    botUserId: () => botUserId,
+    surface,
+  };
+  commandListeners.register(app, options.commands, deps);
+  reactionListeners.register(app, deps);
+  app.error(async (error) => {
+    logger.error({ err: error }, 'Slack listener error');
+  });
+
+  return {
+    platform: SLACK_PLATFORM,
+
+    async start() {
+      await app.init();
+      const auth = await app.client.auth.test();
+      botUserId = typeof auth.user_id === 'string' ? auth.user_id : undefined;
+      if (socketMode) await app.start();
+      else server = (await app.start(options.port)) as Server;
+      logger.info(
+        { team: auth.team_id, botUserId, mode: socketMode ? 'socket' : 'http', port: this.httpPort() },
+        'Slack adapter ready',
+      );
+    },
+
+    async stop() {
+      await app.stop();
+      server = undefined;
+    },
+
+    httpPort() {
+      const address = server?.address();
+      return address !== null && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+    },
+
+    channelSurface(channelId: ChannelId): MessageSurface {
+      return surface(channelId);
+    },
+
+    resumeSurface(address: SurfaceAddress): MessageSurface {
+      const threadTs = threadTsOf(address);
+      return new SlackSurface(messenger, {
+        channelId: address.channelId,
+        messageIds: address.messageIds,
+        editIntervalMs,
+        ...(threadTs === undefined ? {} : { threadTs }),
+      });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { webApi } from '@slack/bolt';
+import type { Logger } from '../../core/ports.js';
+import { escapeSlackText, NO_MENTIONS } from './slack-text.js';
+import type { ThreadRoots } from './thread-roots.js';
+import type { WorkspaceRateLimiter } from './workspace-rate-limiter.js';
+
+/** How often one call is retried after a 429 before the error is handed up. */
+const RATE_LIMIT_ATTEMPTS = 6;
+
+/**
+ * The few Web API calls the adapter makes, each with its text escaped and mentions disabled, and
+ * each honouring a 429's Retry-After. The WebClient is built with rejectRateLimitedCalls so that
+ * 429s come here: a chat.update 429 pauses the workspace's shared bucket, not just one call.
+ */
+export class SlackMessenger {
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly updates: WorkspaceRateLimiter,
+    private readonly threads: ThreadRoots,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Posts a message (in a thread when threadTs is set); returns its ts. */
+  async post(channel: string, text: string, threadTs?: string): Promise<string> {
+    const response = await this.retryRateLimited('chat.postMessage', undefined, () =>
+      this.client.chat.postMessage({
+        channel,
+        text: escapeSlackText(text),
+        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+        ...NO_MENTIONS,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (typeof response.ts !== 'string') throw new Error('chat.postMessage returned no ts');
+    this.threads.remember(channel, response.ts, threadTs);
+    return response.ts;
+  }
+
+  /** Replaces a message's text, waiting for the workspace's chat.update bucket. */
+  async update(teamId: string, channel: string, ts: string, text: string): Promise<void> {
+    await this.retryRateLimited('chat.update', teamId, () =>
+      this.client.chat.update({ channel, ts, text: escapeSlackText(text), ...NO_MENTIONS }),
+    );
+  }
+
+  /** A message only `user` sees. */
+  async postEphemeral(channel: string, user: string, text: string): Promise<void> {
+    await this.retryRateLimited('chat.postEphemeral', undefined, () =>
+      this.client.chat.postEphemeral({ channel, user, text: escapeSlackText(text), ...NO_MENTIONS }),
+    );
+  }
+
+  private async retryRateLimited<T>(
+    method: string,
+    bucketTeam: string | undefined,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    const bucket = bucketTeam === undefined ? undefined : this.updates.bucket(bucketTeam);
+    for (let attempt = 1; ; attempt++) {
+      await bucket?.take();
+      try {
+        return await call();
+      } catch (error) {
+        const retryAfterS = rateLimitedRetryAfter(error);
+        if (retryAfterS === undefined || attempt >= RATE_LIMIT_ATTEMPTS) throw error;
+        this.logger.warn({ method, retryAfterS, attempt }, 'Slack rate limit; waiting Retry-After');
+        if (bucket) bucket.pauseFor(retryAfterS * 1000);
+        else await sleep(retryAfterS * 1000);
+      }
+    }
+  }
+}
+
+/** Retry-After in seconds when the error is a Web API 429, else undefined. */
+function rateLimitedRetryAfter(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, retryAfter } = error as { code?: unknown; retryAfter?: unknown };
+  if (code !== 'slack_webapi_rate_limited_error' || typeof retryAfter !== 'number') return undefined;
+  return retryAfter;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,77 @@
+import type { ChannelId, MessageSurface, SurfaceAddress } from '../../core/ports.js';
+import { SLACK_PLATFORM, parseSlackChannelId } from './slack-ids.js';
+import type { SlackMessenger } from './slack-messenger.js';
+
+/** Slack's limit for the text of one message. */
+export const SLACK_MAX_MESSAGE_LENGTH = 4000;
+
+export interface SlackSurfaceOptions {
+  readonly channelId: ChannelId;
+  /** Post into this thread (a 🔁 story answers in the thread of the story it repeats). */
+  readonly threadTs?: string;
+  /** Messages already posted for this reply (restart recovery). */
+  readonly messageIds?: readonly string[];
+  readonly editIntervalMs: number;
+}
+
+/**
+ * One reply in a Slack channel: chat.postMessage for the first part, chat.update (through the
+ * workspace's shared bucket) as it grows, and further parts as replies in the thread of the
+ * first message, so a long story never floods the channel.
+ */
+export class SlackSurface implements MessageSurface {
+  readonly maxLength = SLACK_MAX_MESSAGE_LENGTH;
+  readonly editIntervalMs: number;
+  private readonly teamId: string;
+  private readonly channel: string;
+  private readonly channelId: ChannelId;
+  private threadTs: string | undefined;
+  private readonly messageIds: string[];
+
+  constructor(
+    private readonly messenger: SlackMessenger,
+    options: SlackSurfaceOptions,
+  ) {
+    const { teamId, channel } = parseSlackChannelId(options.channelId);
+    this.teamId = teamId;
+    this.channel = channel;
+    this.channelId = options.channelId;
+    this.threadTs = options.threadTs;
+    this.messageIds = [...(options.messageIds ?? [])];
+    this.editIntervalMs = options.editIntervalMs;
+  }
+
+  async post(text: string): Promise<string> {
+    const ts = await this.messenger.post(this.channel, text, this.threadTs);
+    this.messageIds.push(ts);
+    return ts;
+  }
+
+  async edit(messageId: string, text: string): Promise<void> {
+    await this.messenger.update(this.teamId, this.channel, messageId, text);
+  }
+
+  async postFollowUp(text: string, previousMessageId: string): Promise<string> {
+    // Replies go under a thread's root: the first message of this reply unless it already
+    // lives in a thread. Slack wants the parent's ts, never a reply's.
+    this.threadTs ??= this.messageIds[0] ?? previousMessageId;
+    const ts = await this.messenger.post(this.channel, text, this.threadTs);
+    this.messageIds.push(ts);
+    return ts;
+  }
+
+  address(): SurfaceAddress {
+    return {
+      platform: SLACK_PLATFORM,
+      channelId: this.channelId,
+      messageIds: [...this.messageIds],
+      ...(this.threadTs === undefined ? {} : { extra: { threadTs: this.threadTs } }),
+    };
+  }
+}
+
+/** The thread a resumed surface was writing into, if any. */
+export function threadTsOf(address: SurfaceAddress): string | undefined {
+  const value = address.extra?.['threadTs'];
+  return typeof value === 'string' ? value : undefined;
+}
