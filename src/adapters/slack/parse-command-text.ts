@@ -2,80 +2,113 @@ import type { CommandOption, OptionValues } from '../../core/command.js';
 import { UserError } from '../../core/errors.js';
 
 /**
- * Slack hands a slash command its arguments as one string. The command's option list says how to
- * read it: every option but the last takes one word, the last string option takes the rest of the
- * text (so `/scifi <seed>` keeps the whole seed, spaces and all, and
- * `/scifi-daily 09:30 Europe/Berlin A ship` gives time, timezone and seed). Values are checked
- * against the options' limits here, so the user hears about a typo before anything is queued.
+ * Slack hands a slash command its arguments as one string; the command's option list says how to
+ * read it:
+ * - `name:value` words at the start set options by name (`/scifi model:melville Call me`);
+ * - the free-text option (the one named `seed`, else the last string option) takes the rest of
+ *   the line, spaces and all, so `/scifi It all began` is one seed;
+ * - options declared before it take one word each, in order
+ *   (`/scifi-daily 09:30 Europe/Berlin A ship` → time, timezone, seed);
+ * - options declared after it can only be set by name.
+ * Values are checked against the options' limits here, so a typo is answered before anything is
+ * queued.
  */
 export function parseCommandText(
   commandName: string,
   options: readonly CommandOption[],
   text: string,
 ): OptionValues {
-  const values: Record<string, string | number | undefined> = {};
+  const raw = new Map<string, string>();
   let rest = text.trim();
-  options.forEach((option, index) => {
-    const isLast = index === options.length - 1;
-    let raw: string;
-    if (isLast && option.type === 'string') {
-      raw = rest;
-      rest = '';
-    } else {
-      const match = /^(\S*)\s*([\s\S]*)$/.exec(rest);
-      raw = match?.[1] ?? '';
-      rest = match?.[2] ?? '';
-    }
-    values[option.name] = raw === '' ? undefined : checkValue(commandName, option, raw);
-  });
+  const freeText = freeTextOption(options);
+
+  for (;;) {
+    const named = /^([A-Za-z][\w-]*)[:=](\S+)\s*([\s\S]*)$/.exec(rest);
+    const option = named && options.find((o) => o.name.toLowerCase() === named[1]?.toLowerCase());
+    // The free text is never taken by name: "seed:x y" is simply a seed.
+    if (!named || !option || option === freeText || raw.has(option.name)) break;
+    raw.set(option.name, named[2] ?? '');
+    rest = named[3] ?? '';
+  }
+
+  const positional = freeText === undefined ? options : options.slice(0, options.indexOf(freeText));
+  for (const option of positional) {
+    if (raw.has(option.name)) continue;
+    const word = /^(\S*)\s*([\s\S]*)$/.exec(rest);
+    if (!word?.[1]) break;
+    raw.set(option.name, word[1]);
+    rest = word[2] ?? '';
+  }
+  if (freeText !== undefined && rest !== '' && !raw.has(freeText.name)) {
+    raw.set(freeText.name, rest);
+    rest = '';
+  }
   if (rest !== '') {
     throw new UserError(
-      `\`/${commandName}\` got more than it expects ("${rest}"). Usage: ${usage(commandName, options)}`,
+      `\`/${commandName}\` did not expect "${rest}". Usage: ${usage(commandName, options)}`,
       'bad-option',
     );
   }
+
+  const values: Record<string, string | number | undefined> = {};
   for (const option of options) {
-    if (option.required && values[option.name] === undefined) {
-      throw new UserError(
-        `\`/${commandName}\` needs ${option.name} (${option.description}). Usage: ${usage(commandName, options)}`,
-        'bad-option',
-      );
+    const value = raw.get(option.name);
+    if (value === undefined || value === '') {
+      if (option.required) {
+        throw new UserError(
+          `\`/${commandName}\` needs ${option.name}: ${option.description}. Usage: ${usage(commandName, options)}`,
+          'bad-option',
+        );
+      }
+      continue;
     }
+    values[option.name] = checkValue(commandName, option, value);
   }
   return values;
 }
 
-/** `/scifi-daily <time> <timezone> [seed]`, built from the option list. */
+/**
+ * `/scifi [model:…] [seed]`, `/scifi-daily <time> [timezone] [seed]`, built from the option list:
+ * named-only options first, as they must be typed first.
+ */
 export function usage(commandName: string, options: readonly CommandOption[]): string {
-  const parts = options.map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`));
-  return `\`/${[commandName, ...parts].join(' ')}\``;
+  const freeText = freeTextOption(options);
+  const cut = freeText === undefined ? options.length : options.indexOf(freeText) + 1;
+  const show = (o: CommandOption, name: string): string => (o.required ? `<${name}>` : `[${name}]`);
+  const namedOnly = options.slice(cut).map((o) => show(o, `${o.name}:…`));
+  const inOrder = options.slice(0, cut).map((o) => show(o, o.name));
+  return `\`/${[commandName, ...namedOnly, ...inOrder].join(' ')}\``;
+}
+
+function freeTextOption(options: readonly CommandOption[]): CommandOption | undefined {
+  const strings = options.filter((o) => o.type === 'string');
+  return strings.find((o) => o.name === 'seed') ?? strings[strings.length - 1];
 }
 
 function checkValue(commandName: string, option: CommandOption, raw: string): string | number {
   if (option.type === 'number') {
+    // A decimal comma is how half of Europe writes 0,8.
     const value = Number(raw.replace(',', '.'));
     if (!Number.isFinite(value)) {
-      throw new UserError(`${option.name} must be a number, like 0.8 — got "${raw}".`, 'bad-option');
+      throw new UserError(`${option.name} must be a number, like 0.8 (got "${raw}").`, 'bad-option');
     }
     if ((option.min !== undefined && value < option.min) || (option.max !== undefined && value > option.max)) {
       throw new UserError(
-        `${option.name} must be between ${option.min ?? '-∞'} and ${option.max ?? '∞'} — got ${value}.`,
+        `${option.name} must be between ${option.min ?? '-∞'} and ${option.max ?? '∞'} (got ${value}).`,
         'bad-option',
       );
     }
     return value;
   }
-  if (option.maxLength !== undefined && [...raw].length > option.maxLength) {
+  const length = [...raw].length;
+  if (option.maxLength !== undefined && length > option.maxLength) {
     throw new UserError(
-      `${option.name} is too long for \`/${commandName}\`: at most ${option.maxLength} characters, got ${[...raw].length}.`,
+      `${option.name} is too long for \`/${commandName}\`: at most ${option.maxLength} characters, got ${length}.`,
       'bad-option',
     );
   }
   if (option.choices !== undefined && option.choices.length > 0 && !option.choices.includes(raw)) {
-    throw new UserError(
-      `${option.name} must be one of ${option.choices.join(', ')} — got "${raw}".`,
-      'bad-option',
-    );
+    throw new UserError(`${option.name} must be one of ${option.choices.join(', ')} (got "${raw}").`, 'bad-option');
   }
   return raw;
 }
