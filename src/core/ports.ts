@@ -65,6 +65,8 @@ export interface MessageSurface {
    * restart (PlatformGateway.resumeSurface). Plain JSON.
    */
   address(): SurfaceAddress;
+  /** Optional: told once the final edit landed (a terminal stops redrawing the reply). */
+  completed?(messageIds: readonly string[]): void;
 }
 
 export interface SurfaceAddress {

@@ -82,6 +82,7 @@ export class ProgressiveMessage {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.sync();
+        this.surface.completed?.(this.ids);
         return;
       } catch (error) {
         this.options.onEditFailed?.(error);

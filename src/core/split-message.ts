@@ -1,6 +1,6 @@
 /**
  * Split text into parts of at most maxLength characters (code points never cut in half),
- * preferring to break after a newline, then after a space, in the last fifth of a part, so a
+ * preferring to break after a newline, then after a space, in the second half of a part, so a
  * story continued in a follow-up message reads naturally.
  */
 export function splitMessage(text: string, maxLength: number): string[] {
@@ -20,7 +20,7 @@ export function splitMessage(text: string, maxLength: number): string[] {
 
 function bestBreak(text: string, maxLength: number): number {
   const window = text.slice(0, maxLength);
-  const floor = Math.floor(maxLength * 0.8);
+  const floor = Math.floor(maxLength / 2);
   const newline = window.lastIndexOf('\n');
   if (newline >= floor) return newline + 1;
   const space = window.lastIndexOf(' ');

@@ -1,0 +1,157 @@
+import { systemDailyClock, type DailyClock } from './daily-clock.js';
+import { latestRunAtOrBefore, localDay, nextUnpostedRun } from './daily-times.js';
+import type { ChannelId, DailySchedule, Logger, ScheduleStore } from './ports.js';
+
+export interface DailySchedulerOptions {
+  readonly store: ScheduleStore;
+  /** Starts the day's story; the scheduler has already claimed `day` when this is called. */
+  readonly post: (schedule: DailySchedule, day: string) => Promise<unknown>;
+  /** A run missed while the bot was down is posted on start if at most this late. */
+  readonly missedGraceMs: number;
+  readonly logger: Logger;
+  readonly clock?: DailyClock;
+  /**
+   * How often every schedule is re-read, so changes made by another process sharing the database
+   * are followed. 0 turns it off (then only refresh() reports changes).
+   */
+  readonly resyncIntervalMs?: number;
+}
+
+/**
+ * A timer firing a little late (a busy event loop, a suspended machine waking up) is still on
+ * time: without this, missedGraceMs = 0 would drop a story because its timer ran 2 ms late.
+ */
+const ON_TIME_TOLERANCE_MS = 60_000;
+/** setTimeout's ceiling; longer waits are taken in steps (each step re-checks). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Posts each channel's daily story. One rule serves start-up, timers, refreshes and resyncs:
+ * look at the channel's latest scheduled run; if it is recent enough and its day is not yet
+ * claimed, claim the day in the store (atomic across processes) and post; then arm a timer for
+ * the next run. Because the claim comes first, a restart or a second process never posts a day
+ * twice, and a daylight-saving repeat of the same wall time cannot either.
+ */
+export class DailyScheduler {
+  private readonly clock: DailyClock;
+  private readonly timers = new Map<ChannelId, { handle: unknown; dueMs: number }>();
+  private resyncTimer: unknown;
+  private running = false;
+
+  constructor(private readonly options: DailySchedulerOptions) {
+    this.clock = options.clock ?? systemDailyClock;
+  }
+
+  /** Posts what was missed within the grace period, then arms every channel. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.resync();
+  }
+
+  /** Call after a channel's schedule was added, changed or removed. */
+  refresh(channelId: ChannelId): void {
+    if (this.running) this.check(channelId);
+  }
+
+  /** When the armed timer for this channel fires, if it has one. */
+  nextRun(channelId: ChannelId): Date | undefined {
+    const timer = this.timers.get(channelId);
+    return timer ? new Date(timer.dueMs) : undefined;
+  }
+
+  /** No timer fires and nothing is posted after this. Stories already started carry on. */
+  stop(): void {
+    this.running = false;
+    for (const channelId of [...this.timers.keys()]) this.disarm(channelId);
+    if (this.resyncTimer !== undefined) this.clock.clearTimer(this.resyncTimer);
+    this.resyncTimer = undefined;
+  }
+
+  private resync(): void {
+    if (!this.running) return;
+    const schedules = this.readAll();
+    // When the store cannot be read, the timers already armed stay as they are.
+    if (schedules) {
+      const known = new Set(schedules.map((schedule) => schedule.channelId));
+      for (const channelId of [...this.timers.keys()]) if (!known.has(channelId)) this.disarm(channelId);
+      for (const schedule of schedules) this.check(schedule.channelId, schedule);
+    }
+    const interval = this.options.resyncIntervalMs ?? 60_000;
+    if (interval > 0) this.resyncTimer = this.clock.setTimer(() => this.resync(), interval);
+  }
+
+  private check(channelId: ChannelId, known?: DailySchedule): void {
+    if (!this.running) return;
+    this.disarm(channelId);
+    const schedule = known ?? this.read(channelId);
+    if (!schedule) return;
+    const now = this.clock.now();
+    try {
+      this.postIfDue(schedule, now);
+    } catch (error) {
+      this.options.logger.error({ channelId, err: errorText(error) }, 'daily story could not be started');
+    }
+    try {
+      const next = nextUnpostedRun(schedule, now);
+      if (next !== undefined) this.arm(channelId, next, now);
+    } catch (error) {
+      // A schedule the store holds but croner cannot read (edited by hand, zone since removed).
+      this.options.logger.error({ channelId, err: errorText(error) }, 'daily schedule cannot be computed');
+    }
+  }
+
+  private postIfDue(schedule: DailySchedule, now: number): void {
+    const due = latestRunAtOrBefore(schedule, now);
+    if (due === undefined) return;
+    const lateness = now - due;
+    if (lateness > Math.max(this.options.missedGraceMs, ON_TIME_TOLERANCE_MS)) return;
+    const day = localDay(due, schedule.timeZone);
+    if (schedule.lastPostedDay !== undefined && schedule.lastPostedDay >= day) return;
+    if (!this.options.store.claimDay(schedule.channelId, day)) return;
+
+    const { logger } = this.options;
+    logger.info({ channelId: schedule.channelId, day, lateMs: lateness }, 'posting daily story');
+    this.options.post(schedule, day).catch((error: unknown) => {
+      logger.error({ channelId: schedule.channelId, day, err: errorText(error) }, 'daily story failed');
+    });
+  }
+
+  private arm(channelId: ChannelId, dueMs: number, now: number): void {
+    const delay = Math.min(Math.max(0, dueMs - now), MAX_TIMER_MS);
+    const handle = this.clock.setTimer(() => {
+      this.timers.delete(channelId);
+      this.check(channelId);
+    }, delay);
+    this.timers.set(channelId, { handle, dueMs });
+  }
+
+  private disarm(channelId: ChannelId): void {
+    const timer = this.timers.get(channelId);
+    if (timer) this.clock.clearTimer(timer.handle);
+    this.timers.delete(channelId);
+  }
+
+  /** A store that fails (locked past its timeout, disk gone) costs one check, not the scheduler. */
+  private read(channelId: ChannelId): DailySchedule | undefined {
+    try {
+      return this.options.store.get(channelId);
+    } catch (error) {
+      this.options.logger.error({ channelId, err: errorText(error) }, 'daily schedule unreadable');
+      return undefined;
+    }
+  }
+
+  private readAll(): readonly DailySchedule[] | undefined {
+    try {
+      return this.options.store.all();
+    } catch (error) {
+      this.options.logger.error({ err: errorText(error) }, 'daily schedules unreadable');
+      return undefined;
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
