@@ -1,5 +1,5 @@
-import type { CommandOption, OptionValues } from '../../core/command.js';
-import { UserError } from '../../core/errors.js';
+import type { CommandOption, OptionValues } from './command.js';
+import { UserError } from './errors.js';
 
 /**
  * Slack hands a slash command its arguments as one string; the command's option list says how to

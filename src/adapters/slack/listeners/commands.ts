@@ -1,7 +1,7 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import type { CommandContext, CommandDefinition } from '../../../core/command.js';
 import { isUserError } from '../../../core/errors.js';
-import { parseCommandText } from '../parse-command-text.js';
+import { parseCommandText } from '../../../core/parse-command-text.js';
 import { GENERIC_FAILURE, type SlackListenerDeps } from '../slack-context.js';
 import { SLACK_PLATFORM, slackChannelId, slackUserId } from '../slack-ids.js';
 import { escapeSlackText } from '../slack-text.js';
