@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
+import { CHANNEL, SlackHarness, scripted, waitFor } from './harness.js';
+
+const STORY = ' and the stars burned cold over the silent ship.';
+
+describe('Slack /scifi through the real Bolt app and core', () => {
+  let h: SlackHarness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('acks at once, posts a placeholder, updates as the story grows and ends with the whole text', async () => {
+    h = await SlackHarness.start({ engine: { text: STORY, charsPerTick: 10, tickMs: 5 } });
+    const response = await h.command('/scifi', 'It all began with');
+    expect(response.status).toBe(200);
+    // The ack went back before the story was written.
+    expect(h.api.callsOf('chat.update')).toHaveLength(0);
+
+    const expected = `It all began with${scripted(STORY, 600)}`;
+    const message = await waitFor(() => {
+      const first = h?.api.topLevel(CHANNEL)[0];
+      return first && FakeSlackApi.visible(first) === expected ? first : undefined;
+    }, 'the final text');
+
+    expect(h.api.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(message.history[0]).toMatch(/in line|Writing/);
+    const updates = h.api.callsOf('chat.update');
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    // Intermediate updates show a growing prefix of the story; the last one is the story itself.
+    const texts = message.history.slice(1).map((t) => t.replace(' ✍️', ''));
+    const growing = texts.filter((t) => t.startsWith('It all began with'));
+    expect(growing.length).toBeGreaterThanOrEqual(2);
+    for (const text of growing) expect(expected.startsWith(text)).toBe(true);
+    expect(new Set(growing.map((t) => t.length)).size).toBeGreaterThanOrEqual(2);
+    for (const call of [...h.api.callsOf('chat.postMessage'), ...updates]) {
+      expect(call.params).toMatchObject({ channel: CHANNEL, parse: 'none', link_names: 'false' });
+    }
+    // Nothing went through response_url: stories never stream there.
+    expect(h.api.responses).toHaveLength(0);
+  });
+
+  it('continues a 5000-character story in the thread of its first message', async () => {
+    h = await SlackHarness.start({ engine: { text: STORY, charsPerTick: 250, tickMs: 2 } });
+    const channelId = `slack:${h.api.teamId}:${CHANNEL}`;
+    const started = await h.bot.stories.start({
+      kind: 'story',
+      channelId,
+      userId: `slack:${h.api.teamId}:U0READER`,
+      seed: 'Far out',
+      length: 5000,
+      surface: h.adapter.channelSurface(channelId),
+    });
+    const outcome = await started.finished;
+    expect(outcome.status).toBe('done');
+
+    const top = h.api.topLevel(CHANNEL);
+    expect(top).toHaveLength(1);
+    const root = top[0]!;
+    const replies = h.api.replies(CHANNEL, root.ts);
+    expect(replies.length).toBeGreaterThanOrEqual(1);
+    const parts = [root, ...replies].map((m) => FakeSlackApi.visible(m));
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(4000);
+    expect(parts.join('')).toBe(`Far out${scripted(STORY, 5000)}`);
+    for (const call of h.api.callsOf('chat.postMessage').slice(1)) expect(call.params['thread_ts']).toBe(root.ts);
+  });
+});
