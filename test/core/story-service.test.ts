@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { messageKey } from '../../src/core/bot-services.js';
+import { createBot, type Bot } from '../../src/core/create-bot.js';
+import type { DailyService } from '../../src/core/bot-services.js';
+import type { MessageSurface, PlatformGateway, SurfaceAddress } from '../../src/core/ports.js';
+import { MemoryJobStore, MemoryRecordStore, MemorySettingsStore } from '../fakes/memory-stores.js';
+import { RecordingSurface } from '../fakes/recording-surface.js';
+import { ScriptedEngine } from '../fakes/scripted-engine.js';
+import { MemoryLogger } from '../fakes/silent-logger.js';
+
+const CHANNEL = 'test:ws:chan';
+
+const noDaily: DailyService = {
+  schedule: () => {
+    throw new Error('not used');
+  },
+  cancel: () => false,
+  get: () => undefined,
+  nextRun: () => undefined,
+};
+
+function setup(options: { text?: string; concurrency?: number; maxWaiting?: number; perMinute?: number; jobs?: MemoryJobStore; records?: MemoryRecordStore } = {}) {
+  const engine = new ScriptedEngine({ text: options.text ?? ' and then the stars went out.', charsPerTick: 5 });
+  const jobs = options.jobs ?? new MemoryJobStore();
+  const records = options.records ?? new MemoryRecordStore();
+  const settings = new MemorySettingsStore();
+  const bot = createBot({
+    engine,
+    settingsStore: settings,
+    records,
+    jobs,
+    limits: {
+      concurrency: options.concurrency ?? 4,
+      maxWaiting: options.maxWaiting ?? 10,
+      maxWaitingPerUser: 5,
+      jobsPerMinute: options.perMinute ?? 100,
+    },
+    createDaily: () => noDaily,
+    logger: new MemoryLogger(),
+  });
+  return { bot, engine, jobs, records, settings };
+}
+
+/** A surface with no edit interval, so tests run at full speed on real timers. */
+const fastSurface = (maxLength = 2000) => new RecordingSurface(maxLength, 0);
+
+describe('story service', () => {
+  it('streams a story into the surface and ends with seed + continuation', async () => {
+    const { bot, engine } = setup();
+    const surface = fastSurface();
+    const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u1', seed: 'It began', surface, length: 30 });
+    const outcome = await started.finished;
+    expect(outcome.status).toBe('done');
+    expect(outcome.text).toBe('It began and then the stars went out. ');
+    expect(surface.shownText()).toBe(outcome.text);
+    expect(surface.ops[0]).toMatchObject({ op: 'post' });
+    expect(engine.requests[0]).toMatchObject({ seed: 'It began', temperature: 0.4, model: 'scifi', length: 30 });
+  });
+
+  it('uses the channel temperature and model unless the command names them', async () => {
+    const { bot, engine } = setup();
+    bot.settings.setTemperature(CHANNEL, 0.9);
+    bot.settings.setModel(CHANNEL, 'melville');
+    await (await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'x', surface: fastSurface(), length: 5 })).finished;
+    await (await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'x', model: 'scifi', surface: fastSurface(), length: 5 })).finished;
+    expect(engine.requests.map((r) => [r.model, r.temperature])).toEqual([
+      ['melville', 0.9],
+      ['scifi', 0.9],
+    ]);
+  });
+
+  it('refuses an unknown model, an out-of-range temperature and a huge seed with friendly errors', async () => {
+    const { bot, jobs } = setup();
+    const base = { kind: 'story' as const, channelId: CHANNEL, userId: 'u', surface: fastSurface() };
+    await expect(bot.stories.start({ ...base, seed: 'x', model: 'nope' })).rejects.toMatchObject({ code: 'unknown-model', message: expect.stringContaining('scifi, melville') });
+    await expect(bot.stories.start({ ...base, seed: 'x', temperature: 7 })).rejects.toMatchObject({ code: 'bad-option' });
+    await expect(bot.stories.start({ ...base, seed: 'y'.repeat(5000) })).rejects.toMatchObject({ code: 'bad-option', message: expect.stringContaining('5000') });
+    expect(() => bot.settings.setTemperature(CHANNEL, 0)).toThrow(/from 0.1 to 2/);
+    expect(jobs.data.size).toBe(0);
+  });
+
+  it('persists the job before accepting it, with a random seed, and marks it done', async () => {
+    const { bot, jobs } = setup();
+    const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'A', surface: fastSurface(), length: 10 });
+    const stored = jobs.data.get(started.jobId);
+    expect(stored?.request.randomSeed).toEqual(expect.any(Number));
+    await started.finished;
+    expect(jobs.data.get(started.jobId)?.state).toBe('done');
+    expect(jobs.data.get(started.jobId)?.surface?.messageIds).toEqual(['m1']);
+  });
+
+  it('shows "#N in line" while a job waits', async () => {
+    const { bot } = setup({ concurrency: 1 });
+    const first = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'a', seed: 'A', surface: fastSurface(), length: 200 });
+    const waitingSurface = fastSurface();
+    const second = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'b', seed: 'B', surface: waitingSurface, length: 10 });
+    expect(first.position).toBe(0);
+    expect(second.position).toBe(1);
+    await second.finished;
+    expect(waitingSurface.ops[0]?.text).toMatch(/Next in line/);
+  });
+
+  it('never lets generated or seed text ping anyone', async () => {
+    const { bot } = setup({ text: ' hey @everyone and @here <@123> <@&9> <!channel>' });
+    const surface = fastSurface();
+    const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: '@everyone <@42>', surface, length: 60 });
+    const outcome = await started.finished;
+    expect(outcome.text).not.toMatch(/@(everyone|here)|<[@#!]/);
+    expect(outcome.text).toContain('everyone');
+  });
+
+  it('finishes a failed generation with a clear message in the same reply', async () => {
+    const { bot, engine, jobs } = setup();
+    engine.generate = async function* () {
+      yield ' a few words';
+      throw new Error('model exploded');
+    };
+    const surface = fastSurface();
+    const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'Once', surface, length: 50 });
+    const outcome = await started.finished;
+    expect(outcome.status).toBe('failed');
+    expect(surface.shownText()).toMatch(/^Once a few words\n\n\(The story broke off/);
+    expect(jobs.data.get(started.jobId)?.state).toBe('failed');
+  });
+
+  it('rate-limits a user per minute with the time to wait', async () => {
+    const { bot } = setup({ perMinute: 2 });
+    const go = () => bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'A', surface: fastSurface(), length: 1 });
+    await go();
+    await go();
+    await expect(go()).rejects.toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/Try again in \d+ s/) });
+  });
+
+  it('remembers every message of a story and regenerates from it at the current temperature', async () => {
+    const { bot, engine } = setup();
+    const original = fastSurface(30);
+    const outcome = await (await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'The ship', surface: original, length: 40 })).finished;
+    expect(outcome.messageIds.length).toBeGreaterThan(1);
+    bot.settings.setTemperature(CHANNEL, 1.1);
+    const reply = fastSurface();
+    const lastMessage = outcome.messageIds[outcome.messageIds.length - 1] ?? '';
+    const again = await bot.stories.regenerate({ channelId: CHANNEL, messageId: lastMessage, userId: 'v', surface: reply });
+    expect(again).toBeDefined();
+    await again?.finished;
+    expect(engine.requests[1]).toMatchObject({ seed: 'The ship', temperature: 1.1 });
+    expect(reply.shownText().startsWith('The ship')).toBe(true);
+    // Not a story of ours: ignored.
+    await expect(bot.stories.regenerate({ channelId: CHANNEL, messageId: 'other', userId: 'v', surface: fastSurface() })).resolves.toBeUndefined();
+  });
+
+  it('runs one regeneration at a time per message', async () => {
+    const { bot } = setup();
+    const outcome = await (await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'S', surface: fastSurface(), length: 5 })).finished;
+    const id = outcome.messageIds[0] ?? '';
+    const first = await bot.stories.regenerate({ channelId: CHANNEL, messageId: id, userId: 'v', surface: fastSurface() });
+    await expect(bot.stories.regenerate({ channelId: CHANNEL, messageId: id, userId: 'w', surface: fastSurface() })).rejects.toMatchObject({ code: 'busy' });
+    await first?.finished;
+    await new Promise((r) => setImmediate(r));
+    const third = await bot.stories.regenerate({ channelId: CHANNEL, messageId: id, userId: 'w', surface: fastSurface() });
+    await third?.finished;
+    expect(third).toBeDefined();
+  });
+
+  it('recovers unfinished jobs after a restart into the message they were editing, with the same text', async () => {
+    const jobs = new MemoryJobStore();
+    const records = new MemoryRecordStore();
+    const before = setup({ jobs, records, text: ' the same words every time, by design' });
+    const surfaces = new Map<string, RecordingSurface>();
+    const gateway: PlatformGateway = {
+      platform: 'test',
+      channelSurface: () => fastSurface(),
+      resumeSurface: (address: SurfaceAddress): MessageSurface => {
+        const s = surfaces.get(address.messageIds[0] ?? '') ?? fastSurface();
+        return s;
+      },
+    };
+    before.bot.attach(gateway);
+    const surface = fastSurface();
+    const started = await before.bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'Go', surface, length: 30 });
+    // Simulate a crash after the placeholder was posted: stop the process's jobs.
+    await new Promise((r) => setImmediate(r));
+    before.bot.stop();
+    await started.finished;
+    const stored = jobs.data.get(started.jobId);
+    expect(stored?.state === 'queued' || stored?.state === 'running').toBe(true);
+    surfaces.set('m1', surface);
+
+    const after = setup({ jobs, records, text: ' the same words every time, by design' });
+    after.bot.attach(gateway);
+    expect(after.bot.recover()).toBe(1);
+    await after.bot.idle();
+    expect(jobs.data.get(started.jobId)?.state).toBe('done');
+    expect(surface.shownText()).toBe('Go the same words every time, by');
+    expect(surface.ops.filter((o) => o.op === 'post')).toHaveLength(1);
+    expect(after.engine.requests[0]?.randomSeed).toBe(stored?.request.randomSeed);
+  });
+
+  it('gives a daily story a title line and the longer default length', async () => {
+    const { bot, engine } = setup();
+    const channelSurface = fastSurface(4000);
+    bot.attach({ platform: 'test', channelSurface: () => channelSurface, resumeSurface: () => fastSurface() });
+    const outcome = await bot.stories.postDaily({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC', seed: 'the last robot' }, '2026-11-28');
+    expect(outcome.status).toBe('done');
+    expect(channelSurface.shownText().split('\n')[0]).toBe('📖 The Last Robot — story of the day, 2026-11-28');
+    expect(engine.requests[0]?.length).toBe(2000);
+  });
+});
+
+describe('messageKey', () => {
+  it('joins channel and message ids', () => {
+    expect(messageKey('discord:1:2', '3')).toBe('discord:1:2:3');
+  });
+});
+
+export type { Bot };
