@@ -66,6 +66,11 @@ export class SlackHarness {
       await this.socket.listening();
       this.api.socketModeUrl = this.socket.url;
     }
+    await this.bootProcess();
+  }
+
+  /** Everything one bot process holds: database handle, core, adapter, scheduler. */
+  private async bootProcess(): Promise<void> {
     this.db = openDatabase(this.dataDir);
     const db = this.db;
     this.bot = createBot({
@@ -127,20 +132,64 @@ export class SlackHarness {
     });
   }
 
+  /** A signed reaction_added event for a message in CHANNEL. */
+  reaction(
+    ts: string,
+    options: { user?: string; reaction?: string; eventId?: string; retryNum?: number; itemUser?: string } = {},
+  ): Promise<Response> {
+    return this.sender.event({
+      teamId: this.api.teamId,
+      eventId: options.eventId ?? `Ev${++eventSequence}`,
+      ...(options.retryNum === undefined ? {} : { retryNum: options.retryNum }),
+      event: reactionEvent(ts, {
+        user: options.user ?? USER,
+        reaction: options.reaction ?? 'repeat',
+        itemUser: options.itemUser ?? this.api.botUserId,
+      }),
+    });
+  }
+
   /** Ephemeral answers sent through response_url, as text. */
   ephemeralTexts(): string[] {
     return this.api.responses.map((r) => String(r.body['text'] ?? ''));
   }
 
-  async stop(): Promise<void> {
+  /** Stops this process (adapter, core, database) and starts a fresh one on the same data. */
+  async restart(): Promise<void> {
+    await this.stopProcess();
+    await this.bootProcess();
+    this.bot.recover();
+  }
+
+  private async stopProcess(): Promise<void> {
     this.scheduler.stop();
     this.bot.stop();
     await this.adapter.stop().catch(() => undefined);
+    this.db.close();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopProcess();
     await this.socket?.close();
     await this.api.stop();
-    this.db.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+let eventSequence = 0;
+
+export function reactionEvent(
+  ts: string,
+  options: { user: string; reaction: string; itemUser: string },
+): Record<string, unknown> {
+  return {
+    type: 'reaction_added',
+    user: options.user,
+    reaction: options.reaction,
+    item_user: options.itemUser,
+    item: { type: 'message', channel: CHANNEL, ts },
+    event_ts: `${Math.floor(Date.now() / 1000)}.000100`,
+  };
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time runs out. */
