@@ -65,9 +65,12 @@ export class FakeDiscord {
 
   // ── fault injection ──────────────────────────────────────────────────────────────────────────
 
-  /** The next `times` requests matching method and path get a 429 with this retry_after. */
-  rateLimit(method: string, path: RegExp, retryAfterSeconds: number, times = 1): void {
-    this.rateLimits.push({ method, path, retryAfterSeconds, remaining: times });
+  /**
+   * The next `times` requests matching method, path (and `when`, on the JSON body) get a 429 with
+   * this retry_after, as Discord sends it (Retry-After header and body, no bucket headers).
+   */
+  rateLimit(rule: { method: string; path: RegExp; retryAfterSeconds: number; times?: number; when?: (body: unknown) => boolean }): void {
+    this.rateLimits.push({ ...rule, remaining: rule.times ?? 1 });
   }
 
   /** From now on the interaction's webhook answers 401 / 50027 Invalid Webhook Token. */
@@ -332,7 +335,9 @@ export class FakeDiscord {
   }
 
   private takeRateLimit(req: RecordedRequest): RestResponse | undefined {
-    const rule = this.rateLimits.find((r) => r.remaining > 0 && r.method === req.method && r.path.test(req.path));
+    const rule = this.rateLimits.find(
+      (r) => r.remaining > 0 && r.method === req.method && r.path.test(req.path) && (r.when?.(req.body) ?? true),
+    );
     if (!rule) return undefined;
     rule.remaining -= 1;
     return {

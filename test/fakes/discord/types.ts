@@ -49,6 +49,8 @@ export interface RateLimitRule {
   readonly method: string;
   readonly path: RegExp;
   readonly retryAfterSeconds: number;
+  /** Only requests whose JSON body passes this are limited (e.g. the final edit). */
+  readonly when?: (body: unknown) => boolean;
   remaining: number;
 }
 

@@ -1,0 +1,60 @@
+import { GatewayIntentBits } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { STORY_LENGTH } from '../../../src/core/limits.js';
+import { DiscordHarness, ENGINE_TEXT, finalStory, pingsNobody, scripted } from './harness.js';
+
+let harness: DiscordHarness | undefined;
+afterEach(async () => {
+  await harness?.stop();
+  harness = undefined;
+});
+
+describe('Discord /scifi', () => {
+  it('defers publicly at once, grows the story by editing the deferred reply, and ends on the final text', async () => {
+    harness = await DiscordHarness.start();
+    const { fake } = harness;
+    const interaction = harness.command('scifi', { seed: 'It all began with' });
+    const expected = finalStory('It all began with', scripted(ENGINE_TEXT, STORY_LENGTH));
+    const message = await harness.waitForMessage(expected);
+
+    // The acknowledgement is the first thing sent for the interaction, a public deferral.
+    const forInteraction = fake.requests.filter((r) => r.path.includes(interaction.token));
+    expect(forInteraction[0]?.path).toBe(`/interactions/${interaction.id}/${interaction.token}/callback`);
+    expect(forInteraction[0]?.body).toEqual({ type: 5, data: { flags: 0 } });
+
+    // The story grew in place: the deferred message itself, edited several times.
+    expect(message.id).toBe(interaction.originalMessageId);
+    const edits = forInteraction.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
+    expect(edits.length).toBeGreaterThanOrEqual(3); // placeholder + ≥2 growing edits (+ final)
+    const growing = message.contents.filter((c) => c.startsWith('It all began with') && c !== expected);
+    expect(growing.length).toBeGreaterThanOrEqual(2);
+    expect(message.contents.at(-1)).toBe(expected);
+    expect(fake.channelMessages()).toHaveLength(1);
+
+    // Minimum intents: Guilds for commands, GuildMessageReactions for 🔁.
+    expect(fake.gateway.identifyIntents).toEqual([GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessageReactions]);
+    // Every write pinged no one.
+    for (const write of fake.messageWrites()) {
+      expect(pingsNobody(write.body), `${write.method} ${write.path}`).toBe(true);
+    }
+  });
+
+  it('continues a story past 2000 characters in a follow-up message', async () => {
+    harness = await DiscordHarness.start({ engine: { charsPerTick: 100, tickMs: 5 } });
+    const { fake } = harness;
+    const interaction = harness.command('scifi-long', { seed: 'Far away', length: 2500 });
+    const whole = finalStory('Far away', scripted(ENGINE_TEXT, 2500));
+    await fake.waitFor('two messages with the whole story', () => {
+      const messages = fake.channelMessages();
+      return messages.length === 2 && messages.map((m) => m.content).join('') === whole && messages;
+    });
+    const [first, second] = fake.channelMessages();
+    expect(first?.id).toBe(interaction.originalMessageId);
+    expect([...(first?.content ?? '')].length).toBeLessThanOrEqual(2000);
+    // The continuation is a follow-up of the same interaction, not a separate channel post.
+    const followUps = fake.requests.filter((r) => r.method === 'POST' && r.path === `/webhooks/${fake.applicationId}/${interaction.token}`);
+    expect(followUps).toHaveLength(1);
+    expect(second?.interactionToken).toBe(interaction.token);
+    expect(fake.requests.filter((r) => r.status === 400)).toEqual([]);
+  });
+});

@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TextChannel } from 'discord.js';
+import { allCommands } from '../../../commands/index.js';
+import { createDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from '../../../src/adapters/discord/discord-adapter.js';
+import { discordChannelId } from '../../../src/adapters/discord/discord-ids.js';
+import type { CommandDefinition } from '../../../src/core/command.js';
+import { createBot, type Bot } from '../../../src/core/create-bot.js';
+import { DailyScheduler } from '../../../src/core/daily-scheduler.js';
+import { ScheduleDailyService } from '../../../src/core/daily-service.js';
+import { defuseMentions } from '../../../src/core/mentions.js';
+import { storyText } from '../../../src/core/story-text.js';
+import { openDatabase, type BotDatabase } from '../../../src/storage/index.js';
+import { FakeDailyClock } from '../../core/daily-fake-clock.js';
+import { FakeDiscord, type FakeInteraction, type FakeMessage } from '../../fakes/discord/fake-discord.js';
+import { ScriptedEngine, type ScriptedEngineOptions } from '../../fakes/scripted-engine.js';
+import { MemoryLogger } from '../../fakes/silent-logger.js';
+
+export const READER = '222222222222222222';
+export const MODERATOR = '333333333333333333';
+
+/** A test-only command: a story of a chosen length, to see the 2000-character split. */
+export const longStory: CommandDefinition = {
+  name: 'scifi-long',
+  description: 'A long story (tests only)',
+  options: [
+    { name: 'seed', description: 'opening', type: 'string' },
+    { name: 'length', description: 'characters', type: 'number', min: 1, max: 5000 },
+  ],
+  async run(ctx) {
+    await ctx.bot.stories.start({
+      kind: 'story',
+      channelId: ctx.channelId,
+      userId: ctx.userId,
+      seed: String(ctx.options.seed ?? ''),
+      length: Number(ctx.options.length ?? 2500),
+      surface: ctx.storySurface(),
+    });
+  },
+};
+
+export interface DiscordHarnessOptions {
+  readonly engine?: ScriptedEngineOptions;
+  readonly adapter?: Partial<Pick<DiscordAdapterOptions, 'editIntervalMs' | 'budget' | 'interactionTokenLifetimeMs' | 'interactionTokenMarginMs'>>;
+  readonly clockStart?: string;
+}
+
+/**
+ * The real thing end to end, minus Discord itself: the real discord.js Client (REST and Gateway)
+ * over the real core (createBot, SQLite in a temp dir, the daily scheduler on a clock the test
+ * moves) with a scripted engine, talking to a fake Discord on 127.0.0.1.
+ */
+export class DiscordHarness {
+  readonly fake = new FakeDiscord();
+  readonly logger = new MemoryLogger();
+  readonly clock: FakeDailyClock;
+  readonly engine: ScriptedEngine;
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'scifi-discord-'));
+  db!: BotDatabase;
+  bot!: Bot;
+  adapter!: DiscordAdapter;
+  scheduler!: DailyScheduler;
+
+  constructor(private readonly options: DiscordHarnessOptions = {}) {
+    this.clock = new FakeDailyClock(options.clockStart ?? '2026-11-28T08:00:00Z');
+    this.engine = new ScriptedEngine({ charsPerTick: 20, tickMs: 10, ...options.engine });
+  }
+
+  static async start(options: DiscordHarnessOptions = {}): Promise<DiscordHarness> {
+    const harness = new DiscordHarness(options);
+    await harness.fake.start();
+    await harness.bootProcess();
+    return harness;
+  }
+
+  /** The core's id for the fake's channel. */
+  get channelId(): string {
+    return discordChannelId(this.fake.guildId, this.fake.channelId);
+  }
+
+  /** The channel as the running client caches it. */
+  cachedChannel(): TextChannel {
+    const channel = this.adapter.client.channels.cache.get(this.fake.channelId);
+    if (!channel) throw new Error('channel not cached');
+    return channel as TextChannel;
+  }
+
+  private async bootProcess(): Promise<void> {
+    this.db = openDatabase(this.dataDir);
+    const db = this.db;
+    this.bot = createBot({
+      engine: this.engine,
+      settingsStore: db.settings,
+      records: db.stories,
+      jobs: db.jobs,
+      limits: { concurrency: 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
+      createDaily: (stories) => {
+        this.scheduler = new DailyScheduler({
+          store: db.schedules,
+          post: (schedule, day) => stories.postDaily(schedule, day),
+          missedGraceMs: 0,
+          logger: this.logger,
+          clock: this.clock,
+          resyncIntervalMs: 0,
+        });
+        return new ScheduleDailyService({
+          store: db.schedules,
+          scheduler: this.scheduler,
+          models: () => this.engine.models(),
+          now: () => this.clock.now(),
+        });
+      },
+      logger: this.logger,
+    });
+    this.adapter = createDiscordAdapter({
+      token: this.fake.token,
+      apiBase: this.fake.apiBase,
+      commands: [...allCommands, longStory],
+      bot: this.bot,
+      logger: this.logger,
+      // Fast for tests; every write still goes through the channel budget.
+      editIntervalMs: 50,
+      budget: { writesPerWindow: 50, windowMs: 1_000, messageIntervalMs: 50 },
+      ...this.options.adapter,
+    });
+    this.bot.attach(this.adapter);
+    await this.adapter.start();
+    this.scheduler.start();
+  }
+
+  /** A slash command from READER (or `userId`) in the fake's channel. */
+  command(
+    command: string,
+    options: Readonly<Record<string, string | number>> = {},
+    member: { userId?: string; manageChannels?: boolean } = {},
+  ): FakeInteraction {
+    return this.fake.sendCommand({ command, options, userId: member.userId ?? READER, manageChannels: member.manageChannels ?? false });
+  }
+
+  /** Waits until a message shows exactly `text`; returns it. */
+  waitForMessage(text: string, what = 'a message with the final text', timeoutMs = 10_000): Promise<FakeMessage> {
+    return this.fake.waitFor(what, () => this.fake.channelMessages().find((m) => m.content === text), timeoutMs);
+  }
+
+  /** The original response message of an interaction, once it exists. */
+  original(interaction: FakeInteraction): FakeMessage | undefined {
+    return this.fake.messages.get(interaction.originalMessageId ?? '');
+  }
+
+  /** Stops this process (adapter, core, database) and starts a fresh one on the same data. */
+  async restart(): Promise<void> {
+    await this.stopProcess();
+    await this.bootProcess();
+    this.bot.recover();
+  }
+
+  private async stopProcess(): Promise<void> {
+    this.scheduler.stop();
+    this.bot.stop();
+    await this.adapter.stop().catch(() => undefined);
+    this.db.close();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopProcess();
+    await this.fake.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The continuation the scripted engine writes for `length` characters. */
+export function scripted(text: string, length: number): string {
+  let out = '';
+  while (out.length < length) out += text;
+  return out.slice(0, length);
+}
+
+/** The whole reply the core shows for a plain story (no notes, no title). */
+export function finalStory(seed: string, continuation: string): string {
+  return storyText({ notes: [], seed: defuseMentions(seed) }, defuseMentions(continuation));
+}
+
+export const ENGINE_TEXT = ' and the stars burned cold over the silent ship.';
+
+/** allowed_mentions that can ping nobody: nothing parsed, no users or roles listed, no reply ping. */
+export function pingsNobody(body: unknown): boolean {
+  const allowed = (body as { allowed_mentions?: { parse?: unknown; users?: unknown[]; roles?: unknown[]; replied_user?: unknown } } | undefined)
+    ?.allowed_mentions;
+  return (
+    allowed !== undefined &&
+    Array.isArray(allowed.parse) &&
+    allowed.parse.length === 0 &&
+    (allowed.users ?? []).length === 0 &&
+    (allowed.roles ?? []).length === 0 &&
+    allowed.replied_user !== true
+  );
+}
