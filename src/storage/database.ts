@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChannelSettingsStore, Logger, ScheduleStore, StoryRecordStore } from '../core/ports.js';
 import { migrate } from './migrations.js';
@@ -12,7 +12,7 @@ export const DATABASE_FILE_NAME = 'scifi-bot.sqlite';
 
 /** Every store the bot needs, over one SQLite file. */
 export interface BotDatabase {
-  /** Absolute or relative path of the SQLite file, for logs. */
+  /** Absolute path of the SQLite file, for logs. */
   readonly file: string;
   readonly settings: ChannelSettingsStore;
   readonly stories: StoryRecordStore;
@@ -45,7 +45,8 @@ export class DatabaseOpenError extends Error {
  * processes share the file: readers never block, writers queue for the lock instead of failing.
  */
 export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {}): BotDatabase {
-  const file = join(dataDir, DATABASE_FILE_NAME);
+  // Absolute, so an error message points at the file whatever the working directory was.
+  const file = resolve(dataDir, DATABASE_FILE_NAME);
   let db: Database.Database | undefined;
   try {
     mkdirSync(dataDir, { recursive: true });

@@ -28,6 +28,19 @@ describe('openDatabase', () => {
     raw.close();
   });
 
+  it('waits for another writer instead of failing at once', () => {
+    const db = track(openDatabase(temp.dir, { busyTimeoutMs: 1_234 }));
+    db.schedules.put({ channelId: 'c', time: '09:00', timeZone: 'UTC' });
+    const raw = new Database(db.file);
+    raw.exec('BEGIN IMMEDIATE');
+    const started = Date.now();
+    expect(() => db.schedules.claimDay('c', '2030-01-01')).toThrow(/locked|busy/i);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    raw.exec('ROLLBACK');
+    raw.close();
+    expect(db.schedules.claimDay('c', '2030-01-01')).toBe(true);
+  });
+
   it('keeps everything across close and reopen, and close is idempotent', () => {
     const first = openDatabase(temp.dir);
     first.settings.setTemperature('d:g:c', 0.7);
