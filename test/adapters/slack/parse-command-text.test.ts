@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { scifi, scifiDaily, scifiTemperature } from '../../../commands/index.js';
+import { parseCommandText, usage } from '../../../src/core/parse-command-text.js';
+import { UserError } from '../../../src/core/errors.js';
+
+const parse = (command: typeof scifi, text: string) => parseCommandText(command.name, command.options, text);
+
+function refusal(run: () => unknown): UserError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('parseCommandText', () => {
+  it('gives /scifi the whole text as its seed, spaces and punctuation included', () => {
+    expect(parse(scifi, '  It all began  with: a  ship.  ')).toEqual({ seed: 'It all began  with: a  ship.' });
+    expect(parse(scifi, '')).toEqual({});
+    expect(parse(scifi, 'Note: the seed:stays')).toEqual({ seed: 'Note: the seed:stays' });
+  });
+
+  it('takes options by name at the start (model:melville)', () => {
+    expect(parse(scifi, 'model:melville Call me Ishmael')).toEqual({ model: 'melville', seed: 'Call me Ishmael' });
+    expect(parse(scifi, 'MODEL=scifi')).toEqual({ model: 'scifi' });
+  });
+
+  it('reads /scifi-temperature as a number with its range', () => {
+    expect(parse(scifiTemperature, '0.8')).toEqual({ value: 0.8 });
+    expect(parse(scifiTemperature, '1,5')).toEqual({ value: 1.5 });
+    expect(parse(scifiTemperature, '')).toEqual({});
+    expect(refusal(() => parse(scifiTemperature, '3')).message).toMatch(/between 0\.1 and 2 \(got 3\)/);
+    expect(refusal(() => parse(scifiTemperature, 'warm')).message).toMatch(/must be a number/);
+    expect(refusal(() => parse(scifiTemperature, '0.5 please')).code).toBe('bad-option');
+  });
+
+  it('reads /scifi-daily as time, time zone, then the rest as seed', () => {
+    expect(parse(scifiDaily, '09:30 Europe/Berlin A ship at dawn')).toEqual({
+      time: '09:30',
+      timezone: 'Europe/Berlin',
+      seed: 'A ship at dawn',
+    });
+    expect(parse(scifiDaily, 'off')).toEqual({ time: 'off' });
+    expect(parse(scifiDaily, '07:00')).toEqual({ time: '07:00' });
+    expect(refusal(() => parse(scifiDaily, '')).message).toMatch(/needs time/);
+    expect(refusal(() => parse(scifiDaily, 'tomorrow-ish')).message).toMatch(/too long/);
+  });
+
+  it('writes usage lines from the option list', () => {
+    expect(usage(scifi.name, scifi.options)).toBe('`/scifi [model:…] [seed]`');
+    expect(usage(scifiDaily.name, scifiDaily.options)).toBe('`/scifi-daily <time> [timezone] [seed]`');
+    expect(usage(scifiTemperature.name, scifiTemperature.options)).toBe('`/scifi-temperature [value]`');
+  });
+});
