@@ -13,3 +13,12 @@ export function escapeSlackText(text: string): string {
  * rules those out.
  */
 export const NO_MENTIONS = { parse: 'none', link_names: false } as const;
+
+/**
+ * Slack sends text to apps with `&`, `<` and `>` encoded; a seed is decoded once so the model
+ * sees what the person typed ("a < b", not "a &lt; b"). Encoding on the way out makes it safe
+ * again.
+ */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

@@ -61,6 +61,8 @@ describe('Slack text can never ping anyone', () => {
       expect(pingsIn(text, call.params)).toEqual([]);
     }
     expect(h.api.pings()).toEqual([]);
+    // The model got the seed as typed, decoded from Slack's &lt; &gt; &amp; once.
+    expect(h.engine.requests[0]?.seed).toBe(seed);
     // Readers still see the characters they typed (the core may add an invisible joiner).
     const visible = FakeSlackApi.visible(message).replace(/\u200d/g, '');
     expect(visible).toContain('<!channel> hey <@U123> & <b> @here');

@@ -80,7 +80,9 @@ export function slashCommandPayload(input: SlashCommandInput): Record<string, st
     user_id: input.userId,
     user_name: input.userId.toLowerCase(),
     command: input.command,
-    text: input.text ?? '',
+    // Slack encodes &, < and > in the text it sends (should_escape only changes how mentions
+    // of users and channels arrive).
+    text: slackEncode(input.text ?? ''),
     api_app_id: 'AFAKEAPP',
     is_enterprise_install: 'false',
     response_url: input.responseUrl,
@@ -101,4 +103,8 @@ export function eventPayload(input: EventInput): Record<string, unknown> {
     authorizations: [{ enterprise_id: null, team_id: input.teamId, user_id: 'UBOT0001', is_bot: true }],
     is_ext_shared_channel: false,
   };
+}
+
+function slackEncode(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -4,7 +4,7 @@ import { isUserError } from '../../../core/errors.js';
 import { parseCommandText } from '../../../core/parse-command-text.js';
 import { GENERIC_FAILURE, type SlackListenerDeps } from '../slack-context.js';
 import { SLACK_PLATFORM, slackChannelId, slackUserId } from '../slack-ids.js';
-import { escapeSlackText } from '../slack-text.js';
+import { escapeSlackText, unescapeSlackText } from '../slack-text.js';
 
 /** One Bolt listener per platform-neutral command, under its own name (`/scifi`, …). */
 export function register(app: App, commands: readonly CommandDefinition[], deps: SlackListenerDeps): void {
@@ -40,7 +40,7 @@ async function runCommand(
       platform: SLACK_PLATFORM,
       channelId,
       userId: slackUserId(teamId, user),
-      options: parseCommandText(definition.name, definition.options, command.text ?? ''),
+      options: parseCommandText(definition.name, definition.options, unescapeSlackText(command.text ?? '')),
       canManageChannel: () => deps.admins.canManage(user),
       replyPrivately,
       storySurface: () => deps.surface(channelId),
