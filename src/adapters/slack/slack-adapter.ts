@@ -85,8 +85,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   let botUserId: string | undefined;
   let server: Server | undefined;
 
-  const surface = (channelId: ChannelId, threadTs?: string): MessageSurface =>
-    new SlackSurface(messenger, { channelId, editIntervalMs, ...(threadTs === undefined ? {} : { threadTs }) });
+  const surface: SlackListenerDeps['surface'] = (channelId, extra = {}) =>
+    new SlackSurface(messenger, { channelId, editIntervalMs, ...extra });
 
   const deps: SlackListenerDeps = {
     bot: options.bot,

@@ -16,8 +16,15 @@ export interface SlackListenerDeps {
   /** The bot's own user id (auth.test), known once the adapter started. */
   botUserId(): string | undefined;
   /** A surface posting a new message, in a thread when threadTs is given. */
-  surface(channelId: ChannelId, threadTs?: string): MessageSurface;
+  surface(channelId: ChannelId, options?: { threadTs?: string; onPostRefused?: (slackError: string) => void }): MessageSurface;
 }
 
 /** Shown when something other than a UserError went wrong; details go to the log only. */
 export const GENERIC_FAILURE = 'Something went wrong on our side; please try again in a moment.';
+
+/** Why a story could not be posted, and what to do about it. */
+export function cannotPostHere(slackError: string): string {
+  return slackError === 'is_archived'
+    ? 'I cannot post in an archived channel.'
+    : 'I cannot post in this conversation yet. Invite me first (`/invite @scifi`), then try again.';
+}

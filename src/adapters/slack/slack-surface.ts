@@ -12,7 +12,16 @@ export interface SlackSurfaceOptions {
   /** Messages already posted for this reply (restart recovery). */
   readonly messageIds?: readonly string[];
   readonly editIntervalMs: number;
+  /**
+   * Told once when Slack refuses the first post because the bot may not write here (a private
+   * channel it was not invited to, an archived channel); the story fails either way, but the
+   * person who asked can be told why.
+   */
+  readonly onPostRefused?: (slackError: string) => void;
 }
+
+/** Slack errors that mean "the bot cannot post in this conversation", not a passing fault. */
+const NO_ACCESS_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
 /**
  * One reply in a Slack channel: chat.postMessage for the first part, chat.update (through the
@@ -27,6 +36,7 @@ export class SlackSurface implements MessageSurface {
   private readonly channelId: ChannelId;
   private threadTs: string | undefined;
   private readonly messageIds: string[];
+  private onPostRefused: ((slackError: string) => void) | undefined;
 
   constructor(
     private readonly messenger: SlackMessenger,
@@ -39,10 +49,22 @@ export class SlackSurface implements MessageSurface {
     this.threadTs = options.threadTs;
     this.messageIds = [...(options.messageIds ?? [])];
     this.editIntervalMs = options.editIntervalMs;
+    this.onPostRefused = options.onPostRefused;
   }
 
   async post(text: string): Promise<string> {
-    const ts = await this.messenger.post(this.channel, text, this.threadTs);
+    let ts: string;
+    try {
+      ts = await this.messenger.post(this.channel, text, this.threadTs);
+    } catch (error) {
+      const slackError = platformError(error);
+      if (this.messageIds.length === 0 && slackError !== undefined && NO_ACCESS_ERRORS.has(slackError)) {
+        // Once: the core retries the post, and the person needs to hear it only once.
+        this.onPostRefused?.(slackError);
+        this.onPostRefused = undefined;
+      }
+      throw error;
+    }
     this.messageIds.push(ts);
     return ts;
   }
@@ -74,4 +96,13 @@ export class SlackSurface implements MessageSurface {
 export function threadTsOf(address: SurfaceAddress): string | undefined {
   const value = address.extra?.['threadTs'];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The `error` field of a Web API platform error (`{ ok: false, error }`), if that is what it is. */
+function platformError(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('data' in error)) return undefined;
+  const data = (error as { data?: unknown }).data;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const code = (data as { error?: unknown }).error;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -52,6 +52,8 @@ export class FakeSlackApi {
   readonly messages: FakeSlackMessage[] = [];
   readonly responses: RecordedResponse[] = [];
   readonly users = new Map<string, FakeUser>();
+  /** Channels the bot was not invited to: posting there fails with not_in_channel. */
+  readonly closedChannels = new Set<string>();
   /** Where apps.connections.open sends Socket Mode clients; set by the socket server. */
   socketModeUrl: string | undefined;
   private readonly rateLimited = new Map<string, { count: number; retryAfterS: number }>();
@@ -162,6 +164,7 @@ export class FakeSlackApi {
       case 'chat.postMessage': {
         const text = p['text'] ?? '';
         if (!p['channel']) return { ok: false, error: 'channel_not_found' };
+        if (this.closedChannels.has(p['channel'])) return { ok: false, error: 'not_in_channel' };
         if (text.length > SLACK_TEXT_LIMIT) return { ok: false, error: 'msg_too_long' };
         const threadTs = p['thread_ts'];
         if (threadTs !== undefined && !this.message(p['channel'], threadTs)) return { ok: false, error: 'thread_not_found' };

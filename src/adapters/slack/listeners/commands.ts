@@ -2,7 +2,7 @@ import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import type { CommandContext, CommandDefinition } from '../../../core/command.js';
 import { isUserError } from '../../../core/errors.js';
 import { parseCommandText } from '../../../core/parse-command-text.js';
-import { GENERIC_FAILURE, type SlackListenerDeps } from '../slack-context.js';
+import { GENERIC_FAILURE, cannotPostHere, type SlackListenerDeps } from '../slack-context.js';
 import { SLACK_PLATFORM, slackChannelId, slackUserId } from '../slack-ids.js';
 import { escapeSlackText, unescapeSlackText } from '../slack-text.js';
 
@@ -43,7 +43,14 @@ async function runCommand(
       options: parseCommandText(definition.name, definition.options, unescapeSlackText(command.text ?? '')),
       canManageChannel: () => deps.admins.canManage(user),
       replyPrivately,
-      storySurface: () => deps.surface(channelId),
+      storySurface: () =>
+        deps.surface(channelId, {
+          onPostRefused: (slackError) => {
+            void replyPrivately(cannotPostHere(slackError)).catch((e: unknown) =>
+              deps.logger.warn({ err: e }, 'could not tell the user'),
+            );
+          },
+        }),
       bot: deps.bot,
     };
     await definition.run(context);

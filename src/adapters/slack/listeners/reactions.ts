@@ -27,7 +27,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         channelId,
         messageId: ts,
         userId: slackUserId(teamId, event.user),
-        surface: deps.surface(channelId, threadTs),
+        surface: deps.surface(channelId, { threadTs }),
       });
       if (!started) deps.logger.debug({ channelId, ts }, ':repeat: on a message that is not a story');
     } catch (error) {
