@@ -47,23 +47,26 @@ export function extractStepWeights(model: LayersModel): StepWeights {
     const [kernel, recurrent, bias] = layer.getWeights() as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
     const units = recurrent.shape[0];
     const inputSize = kernel.shape[0];
-    return tf.tidy(() => {
+    // Intermediate tensors are freed by hand: tidy's typing wants tensor containers, not records.
+    {
       const stacked = tf.concat([kernel, recurrent], 0);
       const kernels = tf.split(stacked, 4, 1) as tf.Tensor2D[];
       const biases = tf.split(bias, 4, 0) as tf.Tensor1D[];
       const gate = (k: number, scale = 1): GateWeights => ({
-        kernel: tf.keep(scale === 1 ? tf.clone(kernels[k]!) : tf.mul(kernels[k]!, scale)),
-        bias: tf.keep(scale === 1 ? tf.clone(biases[k]!) : tf.mul(biases[k]!, scale)),
+        kernel: tf.tidy(() => tf.mul(kernels[k]!, scale)),
+        bias: tf.tidy(() => tf.mul(biases[k]!, scale)),
       });
       // Keras column order: i, f, c, o.
-      return { units, inputSize, input: gate(0), forget: gate(1), cellDoubled: gate(2, 2), output: gate(3) };
-    });
+      const result = { units, inputSize, input: gate(0), forget: gate(1), cellDoubled: gate(2, 2), output: gate(3) };
+      tf.dispose([stacked, ...kernels, ...biases]);
+      return result;
+    }
   });
   return {
     vocabSize: denseKernel.shape[1],
     layers,
-    denseKernel: tf.keep(tf.clone(denseKernel)),
-    denseBias: tf.keep(tf.clone(denseBias)),
+    denseKernel: tf.clone(denseKernel),
+    denseBias: tf.clone(denseBias),
   };
 }
 
