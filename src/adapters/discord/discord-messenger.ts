@@ -5,7 +5,6 @@ import {
   RESTEvents,
   type Client,
   type MessageMentionOptions,
-  type RateLimitData,
   type SendableChannels,
 } from 'discord.js';
 import type { Logger } from '../../core/ports.js';
@@ -37,47 +36,53 @@ export class DiscordMessenger {
     private readonly budget: ChannelWriteBudget,
     private readonly logger: Logger,
   ) {
-    client.rest.on(RESTEvents.RateLimited, (info) => this.onRateLimited(info));
+    // discord.js retries a 429 itself after retry_after but emits no event for it (RateLimited is
+    // only its own pre-emptive wait): the response event is where a 429 can be seen.
+    client.rest.on(RESTEvents.Response, (request, response) => {
+      if (response.status === 429) this.onRateLimited(request.method, request.path, response.headers.get('retry-after'));
+    });
   }
 
   /** Posts a new message in the channel, optionally as a reply; returns its id. */
   async channelPost(channelId: string, text: string, replyToMessageId?: string): Promise<string> {
     const channel = await this.sendableChannel(channelId);
-    await this.budget.acquire(channelId);
-    const message = await channel.send({
-      content: text,
-      allowedMentions: NO_MENTIONS,
-      ...(replyToMessageId ? { reply: { messageReference: replyToMessageId, failIfNotExists: false } } : {}),
-    });
+    const message = await this.budget.write(channelId, undefined, (): Promise<{ id: string }> =>
+      channel.send({
+        content: text,
+        allowedMentions: NO_MENTIONS,
+        ...(replyToMessageId ? { reply: { messageReference: replyToMessageId, failIfNotExists: false } } : {}),
+      }),
+    );
     return message.id;
   }
 
   /** Edits a message the bot owns through the bot token (no interaction token needed). */
   async channelEdit(channelId: string, messageId: string, text: string): Promise<void> {
     const channel = await this.sendableChannel(channelId);
-    await this.budget.acquire(channelId, messageId);
-    await channel.messages.edit(messageId, { content: text, allowedMentions: NO_MENTIONS });
+    await this.budget.write(channelId, messageId, () =>
+      channel.messages.edit(messageId, { content: text, allowedMentions: NO_MENTIONS }),
+    );
   }
 
   /** Edits a message of an interaction (`@original` for its first response); returns the real id. */
   async webhookEdit(channelId: string, hook: InteractionHook, messageId: string, text: string): Promise<string> {
     // '@original' names a different message for every interaction: key its pacing by token.
-    await this.budget.acquire(channelId, messageId === '@original' ? `${hook.token}/@original` : messageId);
-    const message = await this.webhook(channelId, hook).editMessage(messageId, {
-      content: text,
-      allowedMentions: NO_MENTIONS,
-    });
+    const editKey = messageId === '@original' ? `${hook.token}/@original` : messageId;
+    const message = await this.budget.write(channelId, editKey, () =>
+      this.webhook(channelId, hook).editMessage(messageId, { content: text, allowedMentions: NO_MENTIONS }),
+    );
     return message.id;
   }
 
   /** A follow-up message of an interaction (public unless `ephemeral`); returns its id. */
   async webhookFollowUp(channelId: string, hook: InteractionHook, text: string, ephemeral = false): Promise<string> {
-    await this.budget.acquire(channelId);
-    const message = await this.webhook(channelId, hook).send({
-      content: text,
-      allowedMentions: NO_MENTIONS,
-      ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
-    });
+    const message = await this.budget.write(channelId, undefined, () =>
+      this.webhook(channelId, hook).send({
+        content: text,
+        allowedMentions: NO_MENTIONS,
+        ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+      }),
+    );
     return message.id;
   }
 
@@ -98,15 +103,18 @@ export class DiscordMessenger {
     return channel as SendableChannels & { messages: { edit: EditFn } };
   }
 
-  private onRateLimited(info: RateLimitData): void {
-    const channelId = this.hookChannels.get(info.majorParameter)?.channelId ??
-      (/^\/channels\//.test(info.route) ? info.majorParameter : undefined);
-    this.logger.warn(
-      { route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, channelId },
-      'Discord rate limit hit; pausing writes',
-    );
-    if (channelId !== undefined) this.budget.pause(channelId, info.retryAfter);
+  private onRateLimited(method: string, path: string, retryAfterHeader: string | null): void {
+    const retryAfterMs = Math.max(0, Number(retryAfterHeader ?? 0) * 1000) || 1000;
+    const hook = /^\/webhooks\/(\d+\/[^/?]+)/.exec(path)?.[1];
+    const channelId = hook !== undefined ? this.hookChannels.get(hook)?.channelId : /^\/channels\/(\d+)/.exec(path)?.[1];
+    this.logger.warn({ method, path: redactToken(path), retryAfterMs, channelId }, 'Discord rate limit hit; pausing writes');
+    if (channelId !== undefined) this.budget.pause(channelId, retryAfterMs);
   }
+}
+
+/** Interaction tokens are credentials for 15 minutes: keep them out of logs. */
+function redactToken(path: string): string {
+  return path.replace(/^(\/(?:webhooks|interactions)\/\d+\/)[^/?]+/, '$1…');
 }
 
 type EditFn = (messageId: string, options: { content: string; allowedMentions: MessageMentionOptions }) => Promise<unknown>;

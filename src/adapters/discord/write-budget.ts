@@ -13,9 +13,17 @@ export interface WriteBudgetOptions {
   readonly messageIntervalMs?: number;
 }
 
+/** One write in a channel's window. */
+interface Slot {
+  /** When the write was granted, then when it finished: Discord counts it on arrival, which lies between. */
+  at: number;
+  inFlight: boolean;
+  readonly finished: Promise<void>;
+  finish(): void;
+}
+
 interface ChannelState {
-  /** When each write of the current window was granted, oldest first. */
-  readonly grants: number[];
+  slots: Slot[];
   /** Set by a 429: nothing is granted in this channel before then. */
   blockedUntil: number;
   /** Writes are granted in the order they asked (a FIFO chain). */
@@ -26,8 +34,10 @@ interface ChannelState {
 /**
  * One shared write budget per Discord channel: every story streaming into a channel takes its
  * writes from the same sliding window, so several stories at once slow down together instead of
- * tripping Discord's rate limit. A 429 seen by discord.js's REST queue pauses the channel here too
- * (pause()), so our queue and theirs agree on when the next write may go.
+ * tripping Discord's rate limit. A write counts from when it is granted until a window after it
+ * finished, so network latency can never squeeze more writes into Discord's window than allowed.
+ * A 429 pauses the channel here too (pause()), so our queue and discord.js's agree on when the
+ * next write may go.
  */
 export class ChannelWriteBudget {
   private readonly channels = new Map<string, ChannelState>();
@@ -43,25 +53,19 @@ export class ChannelWriteBudget {
   }
 
   /**
-   * Resolves when one more write may go to `channelId`; for an edit, also at least
-   * messageIntervalMs after the previous edit of that message was granted.
+   * Runs `write` once the channel's window has room — for an edit (`editKey` names the message),
+   * also at least messageIntervalMs after the previous edit of that message finished.
    */
-  acquire(channelId: string, editOfMessageId?: string): Promise<void> {
-    const state = this.state(channelId);
-    state.waiting += 1;
-    const turn = state.tail.then(async () => {
-      if (editOfMessageId !== undefined) {
-        const last = this.lastEditOf.get(editOfMessageId);
-        if (last !== undefined) await sleepUntil(last + this.messageIntervalMs);
-      }
-      await this.waitForSlot(state);
-      if (editOfMessageId !== undefined) this.lastEditOf.set(editOfMessageId, Date.now());
-    });
-    state.tail = turn.finally(() => {
-      state.waiting -= 1;
-      this.forgetIfIdle(channelId, state);
-    });
-    return turn;
+  async write<T>(channelId: string, editKey: string | undefined, write: () => Promise<T>): Promise<T> {
+    const slot = await this.acquire(channelId, editKey);
+    try {
+      return await write();
+    } finally {
+      slot.at = Date.now();
+      slot.inFlight = false;
+      if (editKey !== undefined) this.lastEditOf.set(editKey, slot.at);
+      slot.finish();
+    }
   }
 
   /** Nothing more goes to this channel for `ms` (Discord answered 429 with this retry_after). */
@@ -75,28 +79,58 @@ export class ChannelWriteBudget {
     return this.channels.get(channelId)?.waiting ?? 0;
   }
 
+  private acquire(channelId: string, editKey: string | undefined): Promise<Slot> {
+    const state = this.state(channelId);
+    state.waiting += 1;
+    const turn = state.tail.then(async () => {
+      if (editKey !== undefined) {
+        const last = this.lastEditOf.get(editKey);
+        if (last !== undefined) await sleepUntil(last + this.messageIntervalMs);
+      }
+      return this.waitForSlot(state);
+    });
+    state.tail = turn.then(
+      () => this.leave(channelId, state),
+      () => this.leave(channelId, state),
+    );
+    return turn;
+  }
+
+  private leave(channelId: string, state: ChannelState): void {
+    state.waiting -= 1;
+    this.forgetIfIdle(channelId, state);
+  }
+
   private state(channelId: string): ChannelState {
     let state = this.channels.get(channelId);
     if (!state) {
       if (this.channels.size >= 1000) this.sweep();
-      state = { grants: [], blockedUntil: 0, tail: Promise.resolve(), waiting: 0 };
+      state = { slots: [], blockedUntil: 0, tail: Promise.resolve(), waiting: 0 };
       this.channels.set(channelId, state);
     }
     return state;
   }
 
-  private async waitForSlot(state: ChannelState): Promise<void> {
+  private async waitForSlot(state: ChannelState): Promise<Slot> {
     for (;;) {
       const now = Date.now();
-      while (state.grants.length > 0 && (state.grants[0] ?? 0) <= now - this.windowMs) state.grants.shift();
-      const windowFreeAt =
-        state.grants.length < this.writesPerWindow ? now : (state.grants[0] ?? now) + this.windowMs;
-      const at = Math.max(windowFreeAt, state.blockedUntil);
-      if (at <= now) {
-        state.grants.push(now);
-        return;
+      state.slots = state.slots.filter((s) => s.inFlight || s.at > now - this.windowMs);
+      if (now < state.blockedUntil) {
+        await sleepUntil(state.blockedUntil);
+        continue;
       }
-      await sleepUntil(at);
+      if (state.slots.length < this.writesPerWindow) {
+        let finish!: () => void;
+        const finished = new Promise<void>((resolve) => (finish = resolve));
+        const slot: Slot = { at: now, inFlight: true, finished, finish };
+        state.slots.push(slot);
+        return slot;
+      }
+      // Full: wait for the first finished write to leave the window, or an in-flight one to finish.
+      const done = state.slots.filter((s) => !s.inFlight).map((s) => s.at + this.windowMs);
+      const waits: Promise<void>[] = state.slots.filter((s) => s.inFlight).map((s) => s.finished);
+      if (done.length > 0) waits.push(sleepUntil(Math.min(...done)));
+      await Promise.race(waits);
     }
   }
 
@@ -107,11 +141,8 @@ export class ChannelWriteBudget {
   /** Keeps memory flat on a bot in many channels: idle channels with an empty window go. */
   private forgetIfIdle(channelId: string, state: ChannelState): void {
     const now = Date.now();
-    const lastGrant = state.grants[state.grants.length - 1] ?? 0;
-    if (state.waiting === 0 && lastGrant <= now - this.windowMs && state.blockedUntil <= now) {
-      this.channels.delete(channelId);
-    }
-    // Edit stamps older than the interval no longer constrain anything.
+    const busy = state.slots.some((s) => s.inFlight || s.at > now - this.windowMs);
+    if (state.waiting === 0 && !busy && state.blockedUntil <= now) this.channels.delete(channelId);
     if (this.lastEditOf.size > 1000) {
       for (const [id, at] of this.lastEditOf) if (at <= now - this.messageIntervalMs) this.lastEditOf.delete(id);
     }

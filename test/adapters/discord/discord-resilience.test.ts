@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { STORY_LENGTH } from '../../../src/core/limits.js';
+import type { RecordedRequest } from '../../fakes/discord/fake-discord.js';
+import { DiscordHarness, ENGINE_TEXT, finalStory, scripted } from './harness.js';
+
+let harness: DiscordHarness | undefined;
+afterEach(async () => {
+  await harness?.stop();
+  harness = undefined;
+});
+
+const SEED = 'Signal lost';
+const STORY = finalStory(SEED, scripted(ENGINE_TEXT, STORY_LENGTH));
+const contentOf = (r: RecordedRequest): unknown => (r.body as { content?: unknown } | undefined)?.content;
+
+describe('Discord rate limits', () => {
+  it('a 429 on the final edit delays it by retry_after but the final text still lands', async () => {
+    harness = await DiscordHarness.start();
+    const { fake } = harness;
+    fake.rateLimit({ method: 'PATCH', path: /\/messages\/@original$/, retryAfterSeconds: 0.4, when: (body) => contentOf({ body } as RecordedRequest) === STORY });
+    const interaction = harness.command('scifi', { seed: SEED });
+    const message = await harness.waitForMessage(STORY);
+    expect(message.id).toBe(interaction.originalMessageId);
+    const finals = fake.requests.filter((r) => r.method === 'PATCH' && contentOf(r) === STORY);
+    expect(finals.map((r) => r.status)).toEqual([429, 200]);
+    expect((finals[1]?.at ?? 0) - (finals[0]?.at ?? 0)).toBeGreaterThanOrEqual(400);
+    expect(harness.logger.lines.some((l) => l.msg === 'Discord rate limit hit; pausing writes')).toBe(true);
+  });
+
+  it("a 429 pauses the whole channel's budget, not only the message that hit it", async () => {
+    harness = await DiscordHarness.start({ engine: { charsPerTick: 5, tickMs: 10 } });
+    const { fake } = harness;
+    const a = harness.command('scifi', { seed: 'First' });
+    harness.command('scifi', { seed: 'Second' });
+    // Once both stories stream, the next edit of story A is refused for 0.5 s.
+    await fake.waitFor('both stories streaming', () => fake.channelMessages().filter((m) => m.contents.length >= 3).length === 2);
+    fake.rateLimit({ method: 'PATCH', path: new RegExp(`${a.token}/messages/@original$`), retryAfterSeconds: 0.5 });
+    await harness.waitForMessage(finalStory('First', scripted(ENGINE_TEXT, STORY_LENGTH)));
+    await harness.waitForMessage(finalStory('Second', scripted(ENGINE_TEXT, STORY_LENGTH)));
+    const limited = fake.requests.find((r) => r.status === 429);
+    expect(limited).toBeDefined();
+    const t = limited?.at ?? 0;
+    // Writes already past the budget may still arrive just after the 429; then silence until retry_after.
+    const during = fake.messageWrites().filter((r) => r.at > t + 50 && r.at < t + 450);
+    expect(during).toEqual([]);
+    expect(fake.messageWrites().some((r) => r.at >= t + 500)).toBe(true);
+  });
+
+  it('keeps to the channel budget when several stories stream at once', async () => {
+    const budget = { writesPerWindow: 5, windowMs: 500, messageIntervalMs: 150 };
+    harness = await DiscordHarness.start({ engine: { charsPerTick: 10, tickMs: 10 }, adapter: { editIntervalMs: 50, budget } });
+    const { fake } = harness;
+    for (const seed of ['One', 'Two', 'Three']) harness.command('scifi', { seed });
+    for (const seed of ['One', 'Two', 'Three']) await harness.waitForMessage(finalStory(seed, scripted(ENGINE_TEXT, STORY_LENGTH)));
+    const writes = fake.messageWrites().filter((r) => r.status === 200);
+    expect(writes.length).toBeGreaterThan(budget.writesPerWindow * 2);
+    for (const w of writes) {
+      const inWindow = writes.filter((o) => o.at >= w.at && o.at < w.at + budget.windowMs);
+      expect(inWindow.length, JSON.stringify(writes.map((o) => o.at - (writes[0]?.at ?? 0)))).toBeLessThanOrEqual(budget.writesPerWindow);
+    }
+    // Edits of one message are spaced by the per-message interval.
+    const byPath = new Map<string, number[]>();
+    for (const w of writes.filter((r) => r.method === 'PATCH')) byPath.set(w.path, [...(byPath.get(w.path) ?? []), w.at]);
+    for (const times of byPath.values()) {
+      for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(budget.messageIntervalMs);
+    }
+  });
+});
+
+describe('Discord interaction token expiry', () => {
+  it('when Discord refuses the token mid-story, edits continue on the same message through the bot token', async () => {
+    harness = await DiscordHarness.start({ engine: { charsPerTick: 5, tickMs: 10 } });
+    const { fake } = harness;
+    const interaction = harness.command('scifi', { seed: SEED });
+    await fake.waitFor('the story growing', () => (harness?.original(interaction)?.contents.length ?? 0) >= 3);
+    fake.expireInteraction(interaction.token);
+    const message = await harness.waitForMessage(STORY);
+    expect(message.id).toBe(interaction.originalMessageId);
+    const refused = fake.requests.filter((r) => r.status === 401);
+    expect(refused).toHaveLength(1); // the token is not tried again once refused
+    const viaBot = fake.requests.filter((r) => r.method === 'PATCH' && r.path === `/channels/${fake.channelId}/messages/${message.id}`);
+    expect(viaBot.length).toBeGreaterThanOrEqual(1);
+    expect(viaBot.every((r) => r.authorization === `Bot ${fake.token}` && r.status === 200)).toBe(true);
+    expect(contentOf(viaBot.at(-1) as RecordedRequest)).toBe(STORY);
+  });
+
+  it('stops using the token before it expires (lifetime minus margin), without waiting for a refusal', async () => {
+    harness = await DiscordHarness.start({
+      engine: { charsPerTick: 5, tickMs: 10 },
+      adapter: { interactionTokenLifetimeMs: 1200, interactionTokenMarginMs: 600 },
+    });
+    const { fake } = harness;
+    const interaction = harness.command('scifi', { seed: SEED });
+    const message = await harness.waitForMessage(STORY);
+    expect(message.id).toBe(interaction.originalMessageId);
+    const webhookEdits = fake.requests.filter((r) => r.method === 'PATCH' && r.path.includes(interaction.token));
+    const botEdits = fake.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith('/channels/'));
+    expect(webhookEdits.length).toBeGreaterThanOrEqual(1);
+    expect(botEdits.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...webhookEdits.map((r) => r.at))).toBeLessThan(Math.min(...botEdits.map((r) => r.at)));
+    expect(fake.requests.filter((r) => r.status >= 400)).toEqual([]);
+  });
+
+  it('a story that outlives the token continues past 2000 characters as a channel message', async () => {
+    harness = await DiscordHarness.start({
+      // The token is trusted for 500 ms; the first message fills up after about a second.
+      engine: { charsPerTick: 20, tickMs: 10 },
+      adapter: { interactionTokenLifetimeMs: 1000, interactionTokenMarginMs: 500 },
+    });
+    const { fake } = harness;
+    const interaction = harness.command('scifi-long', { seed: 'Far', length: 2500 });
+    const whole = finalStory('Far', scripted(ENGINE_TEXT, 2500));
+    const parts = await fake.waitFor('the whole story', () => {
+      const messages = fake.channelMessages();
+      return messages.map((m) => m.content).join('') === whole && messages;
+    });
+    expect(parts).toHaveLength(2);
+    expect(parts[0]?.id).toBe(interaction.originalMessageId);
+    expect(parts[1]?.interactionToken).toBeUndefined();
+    expect(fake.requests.filter((r) => r.status >= 400)).toEqual([]);
+  });
+});
+
+describe('Discord restart recovery', () => {
+  it('a story interrupted by a restart resumes in the same message', async () => {
+    harness = await DiscordHarness.start({ engine: { charsPerTick: 5, tickMs: 20 } });
+    const { fake } = harness;
+    const interaction = harness.command('scifi', { seed: SEED });
+    await fake.waitFor('the story growing', () => (harness?.original(interaction)?.contents.length ?? 0) >= 3);
+    const requestsBefore = fake.requests.length;
+    await harness.restart();
+    const message = await harness.waitForMessage(STORY);
+    expect(message.id).toBe(interaction.originalMessageId);
+    expect(fake.channelMessages()).toHaveLength(1);
+    // The new process edited the same message through the still-valid interaction token.
+    const after = fake.requests.slice(requestsBefore).filter((r) => r.method === 'PATCH');
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    expect(after.every((r) => r.path.includes(interaction.token))).toBe(true);
+  });
+});
