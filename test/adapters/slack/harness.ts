@@ -24,6 +24,8 @@ export interface HarnessOptions {
   readonly socketMode?: boolean;
   readonly adminUsers?: readonly string[];
   readonly adapter?: Partial<Pick<SlackAdapterOptions, 'updatesPerMinute' | 'updateBurst' | 'editIntervalMs'>>;
+  /** Jobs running at once (the rest wait in line). */
+  readonly concurrency?: number;
   /** Where the daily scheduler's clock starts. */
   readonly clockStart?: string;
 }
@@ -78,7 +80,7 @@ export class SlackHarness {
       settingsStore: db.settings,
       records: db.stories,
       jobs: db.jobs,
-      limits: { concurrency: 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
+      limits: { concurrency: this.options.concurrency ?? 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
       createDaily: (stories) => {
         this.scheduler = new DailyScheduler({
           store: db.schedules,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
-import { CHANNEL, SlackHarness, scripted, waitFor } from './harness.js';
+import { signature } from '../../fakes/slack/signed-requests.js';
+import { CHANNEL, SIGNING_SECRET, SlackHarness, scripted, waitFor } from './harness.js';
 
 const STORY = ' and the stars burned cold over the silent ship.';
 
@@ -64,5 +65,34 @@ describe('Slack /scifi through the real Bolt app and core', () => {
     for (const part of parts) expect(part.length).toBeLessThanOrEqual(4000);
     expect(parts.join('')).toBe(`Far out${scripted(STORY, 5000)}`);
     for (const call of h.api.callsOf('chat.postMessage').slice(1)) expect(call.params['thread_ts']).toBe(root.ts);
+  });
+
+  it('shows its place in line while it waits, then the story', async () => {
+    h = await SlackHarness.start({ concurrency: 1, engine: { text: STORY, charsPerTick: 10, tickMs: 5 } });
+    await h.command('/scifi', 'First in');
+    await waitFor(() => h?.engine.requests.length === 1, 'the first story running');
+    await h.command('/scifi', 'Second in', { userId: 'U0SECOND' });
+    const waiting = await waitFor(() => h?.api.topLevel(CHANNEL)[1], 'the second placeholder');
+    expect(waiting.history[0]).toMatch(/in line/);
+    const expected = `Second in${scripted(STORY, 600)}`;
+    await waitFor(() => FakeSlackApi.visible(h!.api.message(CHANNEL, waiting.ts)!) === expected, 'the second story');
+  });
+
+  it("answers Slack's URL verification challenge when signed", async () => {
+    h = await SlackHarness.start();
+    const url = `http://127.0.0.1:${h.adapter.httpPort()}/slack/events`;
+    const body = JSON.stringify({ token: 'legacy', challenge: 'c-3po-challenge', type: 'url_verification' });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature(SIGNING_SECRET, timestamp, body),
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('c-3po-challenge');
   });
 });
