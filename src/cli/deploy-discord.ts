@@ -1,0 +1,42 @@
+/**
+ * npm run deploy:discord [-- --guild <id>]
+ * Registers the bot's slash commands with Discord: in one guild (instant, for development) or
+ * globally. Reads DISCORD_TOKEN (and DISCORD_API_BASE) through the config like the bot does.
+ */
+import { parseArgs } from 'node:util';
+import { allCommands } from '../../commands/index.js';
+import { deployCommands } from '../adapters/discord/deploy-commands.js';
+import { ConfigError, loadConfig } from '../config.js';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { guild: { type: 'string' } }, strict: true });
+  const guildId = values.guild;
+  if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) {
+    process.stderr.write(`--guild: expected a Discord server id (17–20 digits), got "${guildId}"\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  if (!config.discord) {
+    process.stderr.write('DISCORD_TOKEN: required to register commands (the bot token from the Developer Portal)\n');
+    return 2;
+  }
+  const result = await deployCommands({
+    token: config.discord.token,
+    ...(config.discord.apiBase ? { apiBase: config.discord.apiBase } : {}),
+    ...(guildId ? { guildId } : {}),
+    commands: allCommands,
+  });
+  const where = result.scope === 'global' ? 'globally' : `in guild ${result.scope.guildId}`;
+  process.stdout.write(`Registered ${result.names.length} commands ${where}: ${result.names.map((n) => `/${n}`).join(', ')}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : `deploy failed: ${String(error)}`}\n`);
+    process.exitCode = 1;
+  },
+);
