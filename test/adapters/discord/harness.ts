@@ -44,6 +44,8 @@ export interface DiscordHarnessOptions {
   readonly engine?: ScriptedEngineOptions;
   readonly adapter?: Partial<Pick<DiscordAdapterOptions, 'editIntervalMs' | 'budget' | 'interactionTokenLifetimeMs' | 'interactionTokenMarginMs'>>;
   readonly clockStart?: string;
+  /** Commands besides the bot's own (test-only behaviour). */
+  readonly extraCommands?: readonly CommandDefinition[];
 }
 
 /**
@@ -116,7 +118,7 @@ export class DiscordHarness {
     this.adapter = createDiscordAdapter({
       token: this.fake.token,
       apiBase: this.fake.apiBase,
-      commands: [...allCommands, longStory],
+      commands: [...allCommands, longStory, ...(this.options.extraCommands ?? [])],
       bot: this.bot,
       logger: this.logger,
       // Fast for tests; every write still goes through the channel budget.
@@ -183,10 +185,16 @@ export function finalStory(seed: string, continuation: string): string {
 
 export const ENGINE_TEXT = ' and the stars burned cold over the silent ship.';
 
-/** allowed_mentions that can ping nobody: nothing parsed, no users or roles listed, no reply ping. */
+/**
+ * allowed_mentions that can ping nobody: nothing parsed, no users or roles listed, no reply ping.
+ * Accepts a message body or an interaction callback (whose message is under `data`).
+ */
 export function pingsNobody(body: unknown): boolean {
-  const allowed = (body as { allowed_mentions?: { parse?: unknown; users?: unknown[]; roles?: unknown[]; replied_user?: unknown } } | undefined)
-    ?.allowed_mentions;
+  type Allowed = { parse?: unknown; users?: unknown[]; roles?: unknown[]; replied_user?: unknown };
+  type Payload = { allowed_mentions?: Allowed; type?: number; data?: Payload };
+  const payload = body as Payload | undefined;
+  const message = payload?.type === 4 ? payload.data : payload;
+  const allowed = message?.allowed_mentions;
   return (
     allowed !== undefined &&
     Array.isArray(allowed.parse) &&
