@@ -5,6 +5,11 @@ import type { EventDeduplicator } from './event-dedup.js';
 import type { SlackMessenger } from './slack-messenger.js';
 import type { ThreadRoots } from './thread-roots.js';
 
+export interface SurfaceExtras {
+  readonly threadTs?: string;
+  readonly onPostRefused?: (slackError: string) => void;
+}
+
 /** What the listeners share; built once by the adapter. */
 export interface SlackListenerDeps {
   readonly bot: BotServices;
@@ -16,7 +21,7 @@ export interface SlackListenerDeps {
   /** The bot's own user id (auth.test), known once the adapter started. */
   botUserId(): string | undefined;
   /** A surface posting a new message, in a thread when threadTs is given. */
-  surface(channelId: ChannelId, options?: { threadTs?: string; onPostRefused?: (slackError: string) => void }): MessageSurface;
+  surface(channelId: ChannelId, options?: SurfaceExtras): MessageSurface;
 }
 
 /** Shown when something other than a UserError went wrong; details go to the log only. */

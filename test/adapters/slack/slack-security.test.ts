@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
 import { pingsIn } from '../../fakes/slack/mentions.js';
-import { CHANNEL, SIGNING_SECRET, SlackHarness, waitFor } from './harness.js';
+import { CHANNEL, SIGNING_SECRET, SlackHarness, reactionEvent, waitFor } from './harness.js';
 
 describe('Slack request signatures', () => {
   let h: SlackHarness | undefined;
@@ -12,16 +12,24 @@ describe('Slack request signatures', () => {
 
   it('answers 401 to a forged signature and a stale timestamp, and runs nothing', async () => {
     h = await SlackHarness.start();
-    const story = { command: '/scifi', text: 'Forged', teamId: h.api.teamId, channelId: CHANNEL, userId: 'U0EVE', responseUrl: h.api.responseUrl() };
+    const story = {
+      command: '/scifi',
+      text: 'Forged',
+      teamId: h.api.teamId,
+      channelId: CHANNEL,
+      userId: 'U0EVE',
+      responseUrl: h.api.responseUrl(),
+    };
+    const repeat = reactionEvent('1.000001', { user: 'U0EVE', reaction: 'repeat', itemUser: h.api.botUserId });
     const forged = await h.sender.slashCommand(story, { secret: 'not-the-signing-secret' });
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
     const stale = await h.sender.slashCommand(story, { timestamp: sixMinutesAgo });
     const staleEvent = await h.sender.event(
-      { teamId: h.api.teamId, eventId: 'EvSTALE', event: { type: 'reaction_added', user: 'U0EVE', reaction: 'repeat', item_user: h.api.botUserId, item: { type: 'message', channel: CHANNEL, ts: '1.000001' }, event_ts: '1.0' } },
+      { teamId: h.api.teamId, eventId: 'EvSTALE', event: repeat },
       { timestamp: sixMinutesAgo },
     );
     const forgedEvent = await h.sender.event(
-      { teamId: h.api.teamId, eventId: 'EvFORGED', event: { type: 'reaction_added', user: 'U0EVE', reaction: 'repeat', item_user: h.api.botUserId, item: { type: 'message', channel: CHANNEL, ts: '1.000001' }, event_ts: '1.0' } },
+      { teamId: h.api.teamId, eventId: 'EvFORGED', event: repeat },
       { secret: `${SIGNING_SECRET}x` },
     );
     expect([forged.status, stale.status, staleEvent.status, forgedEvent.status]).toEqual([401, 401, 401, 401]);

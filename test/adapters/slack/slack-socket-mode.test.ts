@@ -19,10 +19,15 @@ describe('Slack Socket Mode', () => {
     expect(open).toHaveLength(1);
     expect(open[0]?.token).toBe(h.api.appToken);
 
-    const ack = await socket.send(
-      'slash_commands',
-      slashCommandPayload({ command: '/scifi', text: 'Over the socket', teamId: h.api.teamId, channelId: CHANNEL, userId: USER, responseUrl: h.api.responseUrl() }),
-    );
+    const command = slashCommandPayload({
+      command: '/scifi',
+      text: 'Over the socket',
+      teamId: h.api.teamId,
+      channelId: CHANNEL,
+      userId: USER,
+      responseUrl: h.api.responseUrl(),
+    });
+    const ack = await socket.send('slash_commands', command);
     expect(ack.envelope_id).toBeTruthy();
     const expected = `Over the socket${scripted(' beyond the rim.', 600)}`;
     const story = await waitFor(() => {
@@ -31,17 +36,15 @@ describe('Slack Socket Mode', () => {
     }, 'the story');
     expect(h.api.callsOf('chat.update').length).toBeGreaterThanOrEqual(1);
 
-    const eventAck = await socket.send(
-      'events_api',
-      eventPayload({ teamId: h.api.teamId, eventId: 'EvSOCKET1', event: reactionEvent(story.ts, { user: USER, reaction: 'repeat', itemUser: h.api.botUserId }) }),
-    );
+    const repeat = eventPayload({
+      teamId: h.api.teamId,
+      eventId: 'EvSOCKET1',
+      event: reactionEvent(story.ts, { user: USER, reaction: 'repeat', itemUser: h.api.botUserId }),
+    });
+    const eventAck = await socket.send('events_api', repeat);
     expect(eventAck.envelope_id).toBeTruthy();
     // Slack redelivers over the socket too (retry_attempt 1, same event_id): it runs once.
-    await socket.send(
-      'events_api',
-      eventPayload({ teamId: h.api.teamId, eventId: 'EvSOCKET1', event: reactionEvent(story.ts, { user: USER, reaction: 'repeat', itemUser: h.api.botUserId }) }),
-      1,
-    );
+    await socket.send('events_api', repeat, 1);
     await waitFor(() => h?.api.replies(CHANNEL, story.ts)[0], 'the regeneration');
     await new Promise((resolve) => setTimeout(resolve, 100));
     await h.bot.idle();

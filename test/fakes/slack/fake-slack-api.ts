@@ -160,14 +160,24 @@ export class FakeSlackApi {
   private handle(method: string, p: Readonly<Record<string, string>>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'scifi', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId };
+        return {
+          ok: true,
+          url: 'https://fake.slack.test/',
+          team: 'Fake',
+          user: 'scifi',
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: this.botId,
+        };
       case 'chat.postMessage': {
         const text = p['text'] ?? '';
         if (!p['channel']) return { ok: false, error: 'channel_not_found' };
         if (this.closedChannels.has(p['channel'])) return { ok: false, error: 'not_in_channel' };
         if (text.length > SLACK_TEXT_LIMIT) return { ok: false, error: 'msg_too_long' };
         const threadTs = p['thread_ts'];
-        if (threadTs !== undefined && !this.message(p['channel'], threadTs)) return { ok: false, error: 'thread_not_found' };
+        if (threadTs !== undefined && !this.message(p['channel'], threadTs)) {
+          return { ok: false, error: 'thread_not_found' };
+        }
         const message: FakeSlackMessage = {
           channel: p['channel'],
           ts: this.nextTs(),
@@ -177,7 +187,8 @@ export class FakeSlackApi {
           ...(threadTs === undefined ? {} : { threadTs }),
         };
         this.messages.push(message);
-        return { ok: true, channel: message.channel, ts: message.ts, message: { text, user: this.botUserId, ts: message.ts } };
+        const posted = { text, user: this.botUserId, ts: message.ts };
+        return { ok: true, channel: message.channel, ts: message.ts, message: posted };
       }
       case 'chat.update': {
         const message = this.message(p['channel'] ?? '', p['ts'] ?? '');
@@ -193,16 +204,19 @@ export class FakeSlackApi {
         return { ok: true, message_ts: this.nextTs() };
       case 'users.info': {
         const user = this.users.get(p['user'] ?? '');
-        return user ? { ok: true, user: { is_admin: false, is_owner: false, is_primary_owner: false, ...user } } : { ok: false, error: 'user_not_found' };
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { is_admin: false, is_owner: false, is_primary_owner: false, ...user } };
       }
       case 'conversations.replies': {
         const message = this.message(p['channel'] ?? '', p['ts'] ?? '');
         if (!message) return { ok: false, error: 'thread_not_found' };
-        const root = message.threadTs ? this.message(message.channel, message.threadTs) ?? message : message;
-        return { ok: true, messages: [{ ts: root.ts, text: root.text, ...(root.threadTs ? { thread_ts: root.threadTs } : {}) }] };
+        const root = message.threadTs ? (this.message(message.channel, message.threadTs) ?? message) : message;
+        const thread = root.threadTs ? { thread_ts: root.threadTs } : {};
+        return { ok: true, messages: [{ ts: root.ts, text: root.text, ...thread }] };
       }
       case 'apps.connections.open':
-        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'socket_mode_not_enabled' };
+        if (!this.socketModeUrl) return { ok: false, error: 'socket_mode_not_enabled' };
+        return { ok: true, url: this.socketModeUrl };
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -221,7 +235,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 function parseParams(contentType: string, body: string): Record<string, string> {
   if (contentType.includes('application/json')) {
     const parsed = JSON.parse(body || '{}') as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    return Object.fromEntries(
+      Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
   }
   return Object.fromEntries(new URLSearchParams(body));
 }

@@ -34,6 +34,9 @@ async function runCommand(
       await deps.messenger.postEphemeral(channel, user, text);
     }
   };
+  // For answers given after something already went wrong: a failure here is only logged.
+  const tellQuietly = (text: string): Promise<void> =>
+    replyPrivately(text).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not tell the user'));
   const channelId = slackChannelId(teamId, channel);
   try {
     const context: CommandContext = {
@@ -45,21 +48,17 @@ async function runCommand(
       replyPrivately,
       storySurface: () =>
         deps.surface(channelId, {
-          onPostRefused: (slackError) => {
-            void replyPrivately(cannotPostHere(slackError)).catch((e: unknown) =>
-              deps.logger.warn({ err: e }, 'could not tell the user'),
-            );
-          },
+          onPostRefused: (slackError) => void tellQuietly(cannotPostHere(slackError)),
         }),
       bot: deps.bot,
     };
     await definition.run(context);
   } catch (error) {
     if (isUserError(error)) {
-      await replyPrivately(error.message).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not tell the user'));
+      await tellQuietly(error.message);
       return;
     }
     deps.logger.error({ err: error, command: definition.name, channelId }, 'slash command failed');
-    await replyPrivately(GENERIC_FAILURE).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not tell the user'));
+    await tellQuietly(GENERIC_FAILURE);
   }
 }
