@@ -45,8 +45,14 @@ describe('Slack rate limits', () => {
     const updates = h.api.callsOf('chat.update');
     const touched = new Set(updates.map((c) => c.params['ts']));
     expect(touched.size).toBe(2);
-    const gaps = updates.slice(1).map((c, i) => c.at - updates[i]!.at);
-    // Every gap respects the workspace's pace, whichever message the update was for.
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(90);
+    expect(updates.length).toBeGreaterThanOrEqual(6);
+    // Grants are 100 ms apart whichever message they were for; arrival times jitter a little
+    // on a busy machine, so any k consecutive updates span at least k × 100 ms less some slack.
+    const at = updates.map((c) => c.at);
+    for (let i = 0; i < at.length; i++) {
+      for (let j = i + 1; j < at.length; j++) {
+        expect(at[j]! - at[i]!).toBeGreaterThanOrEqual((j - i) * 100 - 60);
+      }
+    }
   });
 });
