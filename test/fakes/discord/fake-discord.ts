@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGateway } from './gateway.js';
+import { DISCORD_HEARTBEAT_INTERVAL_MS, FakeGateway } from './gateway.js';
 import type { AllowedMentionsBody } from './mentions.js';
 import { pingsFor } from './mentions.js';
 import { handleRest, type RestResponse } from './rest-api.js';
@@ -41,9 +41,9 @@ export class FakeDiscord {
   readonly gateway: FakeGateway;
   private port = 0;
 
-  constructor() {
+  constructor(options: { heartbeatIntervalMs?: number } = {}) {
     this.server = createServer((req, res) => void this.onHttp(req, res));
-    this.gateway = new FakeGateway(this);
+    this.gateway = new FakeGateway(this, options.heartbeatIntervalMs ?? DISCORD_HEARTBEAT_INTERVAL_MS);
     this.server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
   }
 

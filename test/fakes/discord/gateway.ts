@@ -5,7 +5,8 @@ import type { FakeDiscord } from './fake-discord.js';
 import { nextSnowflake } from './snowflake.js';
 
 const Op = { Dispatch: 0, Heartbeat: 1, Identify: 2, Resume: 6, Hello: 10, HeartbeatAck: 11 } as const;
-const HEARTBEAT_INTERVAL_MS = 41_250;
+/** What Discord sends in HELLO. */
+export const DISCORD_HEARTBEAT_INTERVAL_MS = 41_250;
 
 interface Session {
   readonly socket: WebSocket;
@@ -25,7 +26,10 @@ export class FakeGateway {
   /** The intents each IDENTIFY asked for. */
   readonly identifyIntents: number[] = [];
 
-  constructor(private readonly fake: FakeDiscord) {}
+  constructor(
+    private readonly fake: FakeDiscord,
+    private readonly heartbeatIntervalMs: number,
+  ) {}
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!(req.url ?? '').startsWith('/gateway')) {
@@ -52,7 +56,7 @@ export class FakeGateway {
     this.sessions.add(session);
     socket.on('close', () => this.sessions.delete(session));
     socket.on('message', (raw) => this.onMessage(session, raw.toString()));
-    socket.send(JSON.stringify({ op: Op.Hello, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS }, s: null, t: null }));
+    socket.send(JSON.stringify({ op: Op.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs }, s: null, t: null }));
   }
 
   private onMessage(session: Session, raw: string): void {
