@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.js';
  * exponentiated (after subtracting the maximum, for range), normalised, one multinomial draw.
  */
 
-export const MIN_TEMPERATURE = 0.05;
+export const MIN_TEMPERATURE = 0.1;
 export const MAX_TEMPERATURE = 2;
 export const MIN_LENGTH = 1;
 export const MAX_LENGTH = 4000;

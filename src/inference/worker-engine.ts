@@ -1,0 +1,185 @@
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { UserError, type UserErrorCode } from '../core/errors.js';
+import type { GenerationRequest, InferenceEngine, Logger, ModelInfo, PreparedSeed } from '../core/ports.js';
+import { CharChannel } from './char-channel.js';
+import { ModelLoadError } from './model-load-error.js';
+import { prepareSeed } from './prepare-seed.js';
+import type { FromWorker, SerializedError, ServedModel, ToWorker, WorkerOptions } from './worker-protocol.js';
+
+/**
+ * The bot's side of the inference worker: an InferenceEngine whose batched steps run on another
+ * thread. Seeds are prepared here (they need only the vocabulary, and the answer is synchronous);
+ * characters arrive as 'chars' messages and stream out of each generation's channel.
+ */
+export class WorkerEngine implements InferenceEngine {
+  private readonly pending = new Map<number, CharChannel>();
+  private readonly closing = new Map<number, () => void>();
+  private nextNonce = 1;
+  private crash: Error | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly backendName: string,
+    private readonly served: readonly ServedModel[],
+    private readonly logger: Logger,
+  ) {
+    worker.on('message', (message: FromWorker) => this.receive(message));
+    worker.on('error', (error) => this.fail(`the inference worker crashed: ${error.message}`, error));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.fail(`the inference worker exited unexpectedly (code ${code})`);
+    });
+  }
+
+  /** Starts the worker and resolves once its models are loaded; rejects with why it could not. */
+  static async start(options: WorkerOptions, logger: Logger): Promise<WorkerEngine> {
+    const worker = new Worker(workerUrl(), { workerData: options, execArgv: workerExecArgv() });
+    const ready = await new Promise<Extract<FromWorker, { op: 'ready' }>>((resolve, reject) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message.op === 'log') return forwardLog(logger, message);
+        worker.off('message', onMessage);
+        if (message.op === 'ready') resolve(message);
+        else if (message.op === 'start-failed') reject(deserialize(message.error));
+        else reject(new Error(`the inference worker sent ${message.op} before it was ready`));
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the inference worker exited while starting (code ${code})`)));
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    worker.removeAllListeners('error');
+    worker.removeAllListeners('exit');
+    return new WorkerEngine(worker, ready.backend, ready.models, logger);
+  }
+
+  models(): readonly ModelInfo[] {
+    return this.served.map(({ id, description }) => ({ id, description }));
+  }
+
+  prepareSeed(model: string, seed: string): PreparedSeed {
+    return prepareSeed(seed, this.model(model));
+  }
+
+  generate(request: GenerationRequest, signal?: AbortSignal): AsyncIterable<string> {
+    const nonce = this.nextNonce++;
+    const channel = new CharChannel(() => this.abort(nonce));
+    if (this.crash !== undefined || this.closed) {
+      channel.fail(this.crash ?? new Error('the inference engine is shut down'));
+      return channel;
+    }
+    if (signal?.aborted) {
+      channel.end();
+      return channel;
+    }
+    signal?.addEventListener('abort', () => {
+      this.abort(nonce);
+      channel.end();
+    }, { once: true });
+    this.pending.set(nonce, channel);
+    this.send({ op: 'generate', nonce, request });
+    return channel;
+  }
+
+  backend(): string {
+    return this.backendName;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.crash !== undefined) {
+      this.closed = true;
+      await this.worker.terminate();
+      return;
+    }
+    const nonce = this.nextNonce++;
+    const done = new Promise<void>((resolve) => this.closing.set(nonce, resolve));
+    this.send({ op: 'close', nonce });
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.op) {
+      case 'chars':
+        this.pending.get(message.nonce)?.push(message.text);
+        return;
+      case 'done':
+        this.pending.get(message.nonce)?.end();
+        this.pending.delete(message.nonce);
+        return;
+      case 'error':
+        this.pending.get(message.nonce)?.fail(deserialize(message.error));
+        this.pending.delete(message.nonce);
+        return;
+      case 'closed':
+        this.closing.get(message.nonce)?.();
+        return;
+      case 'log':
+        forwardLog(this.logger, message);
+        return;
+      default:
+        this.logger.warn({ op: message.op }, 'unexpected message from the inference worker');
+    }
+  }
+
+  private abort(nonce: number): void {
+    if (this.pending.delete(nonce) && this.crash === undefined && !this.closed) this.send({ op: 'abort', nonce });
+  }
+
+  private send(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private fail(reason: string, cause?: Error): void {
+    this.crash ??= new Error(reason, { cause });
+    this.logger.error({ err: cause, streams: this.pending.size }, reason);
+    for (const channel of this.pending.values()) channel.fail(this.crash);
+    this.pending.clear();
+  }
+
+  private model(id: string): ServedModel {
+    const model = this.served.find((m) => m.id === id);
+    if (model === undefined) {
+      const known = this.served.map((m) => m.id).join(', ');
+      throw new UserError(`There is no model called "${id}". Available: ${known}.`, 'unknown-model');
+    }
+    return model;
+  }
+}
+
+/** engine-worker beside this file, with this file's extension (.ts under tsx/vitest). */
+function workerUrl(): URL {
+  return new URL(`./engine-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+}
+
+/**
+ * A worker inherits no loader: under `tsx` (npm start) the parent's execArgv already registers
+ * tsx and is passed on; anywhere else (vitest, plain node) running a .ts worker, tsx's loader is
+ * added by absolute URL so it resolves whatever the working directory.
+ */
+function workerExecArgv(): string[] {
+  const inherited = [...process.execArgv];
+  const isTypeScript = extname(fileURLToPath(import.meta.url)) === '.ts';
+  const hasTsx = inherited.some((arg) => arg.includes('tsx'));
+  if (!isTypeScript || hasTsx) return inherited;
+  const loader = createRequire(import.meta.url).resolve('tsx');
+  return [...inherited, '--import', pathToFileURL(loader).href];
+}
+
+function forwardLog(logger: Logger, message: Extract<FromWorker, { op: 'log' }>): void {
+  logger[message.level](message.obj, message.msg);
+}
+
+function deserialize(error: SerializedError): Error {
+  if (error.code !== undefined) return new UserError(error.message, error.code as UserErrorCode);
+  if (error.file !== undefined && error.problem !== undefined) return new ModelLoadError(error.file, error.problem);
+  const plain = new Error(error.message);
+  plain.name = error.name;
+  return plain;
+}
