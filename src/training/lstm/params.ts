@@ -52,7 +52,7 @@ export function paramsFromArrays(
     if (data.length !== size) {
       throw new Error(`weight ${i}: expected ${size} values for [${shape.join(',')}], got ${data.length}`);
     }
-    return tf.variable(tf.tensor(data, shape, 'float32'), true, `w${i}`);
+    return tf.variable(tf.tensor(data, shape, 'float32'), true);
   });
   const layers: LstmLayerParams[] = units.map((_, i) => ({
     kernel: vars[3 * i] as tf.Variable,
