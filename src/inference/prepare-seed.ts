@@ -33,7 +33,10 @@ export function prepareSeed(seed: string, model: SeedVocabulary, random: Random 
   const trimmed = tailAtWordStart(text, SEED_TAIL_CHARS);
   if (trimmed.trim().length > 0) return { text: trimmed, dropped, usedDefaultOpener: false };
 
-  const openers = STOCK_OPENERS.map((o) => mapToVocabulary(o, known).text).filter((o) => o.trim().length > 0);
+  // Openers the vocabulary spells fully; failing that, whatever of them it can spell.
+  const whole = STOCK_OPENERS.filter((o) => [...o].every((ch) => known.has(ch)));
+  const openers = whole.length > 0 ? whole
+    : STOCK_OPENERS.map((o) => mapToVocabulary(o, known).text).filter((o) => o.trim().length > 0);
   const opener = openers[Math.floor(random() * openers.length)] ?? model.vocab.find((ch) => ch.trim().length > 0) ?? model.vocab[0]!;
   return { text: opener, dropped, usedDefaultOpener: true };
 }

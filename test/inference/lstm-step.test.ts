@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseBackend } from '../../src/inference/backend.js';
+import { disposeStepWeights, extractStepWeights, type StepWeights } from '../../src/inference/lstm-weights.js';
+import { loadModelDir, type LoadedModel } from '../../src/inference/model-files.js';
+import { StatefulBatch } from '../../src/inference/stateful-session.js';
+import { saveTinyModel, tempDir, TINY_VOCAB } from './tiny-model.js';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+let dir: { path: string; remove: () => Promise<void> };
+let loaded: LoadedModel;
+let weights: StepWeights;
+
+beforeAll(async () => {
+  await chooseBackend('wasm', silent);
+  dir = await tempDir();
+  loaded = await loadModelDir(await saveTinyModel(dir.path, 'step', [24, 32]));
+  weights = extractStepWeights(loaded.model);
+});
+
+afterAll(async () => {
+  disposeStepWeights(weights);
+  loaded.model.dispose();
+  await dir.remove();
+});
+
+function ids(text: string): number[] {
+  return [...text].map((ch) => TINY_VOCAB.indexOf(ch));
+}
+
+/** The layers model's own probabilities after each character of the prefix, [T][vocab]. */
+function predictAll(prefix: number[]): number[][] {
+  return tf.tidy(() => {
+    const x = tf.cast(tf.oneHot(tf.tensor2d([prefix], [1, prefix.length], 'int32'), TINY_VOCAB.length), 'float32');
+    return (loaded.model.predict(x) as tf.Tensor3D).arraySync()[0]!;
+  });
+}
+
+describe('stateful step', () => {
+  it('gives the layers model probabilities after every character (max abs diff ≤ 1e-4)', () => {
+    const prefix = ids('the ship, at last.\nit all began with a signal');
+    const expected = predictAll(prefix);
+    const batch = new StatefulBatch(weights);
+    batch.addRows(1);
+    let maxDiff = 0;
+    prefix.forEach((id, t) => {
+      const p = batch.step(Int32Array.of(id));
+      expected[t]!.forEach((q, j) => (maxDiff = Math.max(maxDiff, Math.abs(q - p[j]!))));
+    });
+    batch.dispose();
+    expect(maxDiff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('keeps rows independent: each row of a batch matches its own prefix', () => {
+    const prefixes = ['abc def ghi', 'zzzz yyyy x', 'the end. no', 'qqq,,,...qq'].map(ids);
+    const expected = prefixes.map(predictAll);
+    const batch = new StatefulBatch(weights);
+    batch.addRows(prefixes.length);
+    let maxDiff = 0;
+    for (let t = 0; t < prefixes[0]!.length; t++) {
+      const p = batch.step(Int32Array.from(prefixes.map((pre) => pre[t]!)));
+      expected.forEach((rows, r) =>
+        rows[t]!.forEach((q, j) => (maxDiff = Math.max(maxDiff, Math.abs(q - p[r * TINY_VOCAB.length + j]!)))),
+      );
+    }
+    batch.dispose();
+    expect(maxDiff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('carries each row\'s state when other rows join and leave', () => {
+    const long = ids('a long journey home across the dark');
+    const expected = predictAll(long);
+    const batch = new StatefulBatch(weights);
+    batch.addRows(1);
+    let maxDiff = 0;
+    let row = 0;
+    long.forEach((id, t) => {
+      if (t === 5) batch.addRows(2); // two rows join: ours stays row 0
+      if (t === 12) { batch.keepRows([1, 0]); row = 1; } // one leaves, order changes
+      if (t === 20) { batch.keepRows([1]); row = 0; }
+      const inputs = new Int32Array(batch.size).fill(ids('x')[0]!);
+      inputs[row] = id;
+      const p = batch.step(inputs);
+      expected[t]!.forEach((q, j) => (maxDiff = Math.max(maxDiff, Math.abs(q - p[row * TINY_VOCAB.length + j]!))));
+    });
+    batch.dispose();
+    expect(maxDiff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('leaks no tensors: the count stays flat over many steps, joins and leaves', () => {
+    const batch = new StatefulBatch(weights);
+    batch.addRows(3);
+    batch.step(new Int32Array([1, 2, 3]));
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 200; i++) {
+      if (i % 50 === 10) batch.addRows(1);
+      if (i % 50 === 30) batch.keepRows([0, 1, 2]);
+      batch.step(new Int32Array(batch.size).fill(i % TINY_VOCAB.length));
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    batch.dispose();
+    // Only the state remains to free: h and c of two layers.
+    expect(tf.memory().numTensors).toBe(before - 4);
+  });
+
+  it('refuses an input id outside the vocabulary', () => {
+    const batch = new StatefulBatch(weights);
+    batch.addRows(1);
+    expect(() => batch.step(Int32Array.of(TINY_VOCAB.length))).toThrow(/outside the vocabulary/);
+    batch.dispose();
+  });
+});
