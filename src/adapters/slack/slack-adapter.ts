@@ -11,6 +11,7 @@ import { EventDeduplicator } from './event-dedup.js';
 import * as commandListeners from './listeners/commands.js';
 import * as reactionListeners from './listeners/reactions.js';
 import type { SlackListenerDeps } from './slack-context.js';
+import { SlackStartError } from './slack-errors.js';
 import { SLACK_PLATFORM } from './slack-ids.js';
 import { SlackMessenger } from './slack-messenger.js';
 import { SlackSurface, threadTsOf } from './slack-surface.js';
@@ -113,11 +114,29 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     platform: SLACK_PLATFORM,
 
     async start() {
-      await app.init();
-      const auth = await app.client.auth.test();
-      botUserId = typeof auth.user_id === 'string' ? auth.user_id : undefined;
-      if (socketMode) await app.start();
-      else server = (await app.start(options.port)) as Server;
+      let auth: Awaited<ReturnType<typeof app.client.auth.test>>;
+      try {
+        await app.init();
+        auth = await app.client.auth.test();
+      } catch (error) {
+        const variables = 'SLACK_BOT_TOKEN (and SLACK_API_URL if set)';
+        throw new SlackStartError('Slack did not accept the bot token', variables, error);
+      }
+      // Ignoring the bot's own reactions needs its user id; without it, refuse to start.
+      if (typeof auth.user_id !== 'string') {
+        const variable = 'SLACK_BOT_TOKEN (an xoxb- token)';
+        throw new SlackStartError('Slack knows no bot user for this token', variable, 'no user_id');
+      }
+      botUserId = auth.user_id;
+      try {
+        if (socketMode) await app.start();
+        else server = (await app.start(options.port)) as Server;
+      } catch (error) {
+        if (socketMode) {
+          throw new SlackStartError('Slack did not open a Socket Mode connection', 'SLACK_APP_TOKEN', error);
+        }
+        throw new SlackStartError(`Cannot listen for Slack on port ${options.port}`, 'SLACK_PORT', error);
+      }
       logger.info(
         { team: auth.team_id, botUserId, mode: socketMode ? 'socket' : 'http', port: this.httpPort() },
         'Slack adapter ready',

@@ -1,4 +1,5 @@
 import type { ChannelId, MessageSurface, SurfaceAddress } from '../../core/ports.js';
+import { platformError } from './slack-errors.js';
 import { SLACK_PLATFORM, parseSlackChannelId } from './slack-ids.js';
 import type { SlackMessenger } from './slack-messenger.js';
 
@@ -96,13 +97,4 @@ export class SlackSurface implements MessageSurface {
 export function threadTsOf(address: SurfaceAddress): string | undefined {
   const value = address.extra?.['threadTs'];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** The `error` field of a Web API platform error (`{ ok: false, error }`), if that is what it is. */
-function platformError(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('data' in error)) return undefined;
-  const data = (error as { data?: unknown }).data;
-  if (typeof data !== 'object' || data === null) return undefined;
-  const code = (data as { error?: unknown }).error;
-  return typeof code === 'string' ? code : undefined;
 }
