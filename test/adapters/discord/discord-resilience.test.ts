@@ -86,8 +86,9 @@ describe('Discord interaction token expiry', () => {
 
   it('stops using the token before it expires (lifetime minus margin), without waiting for a refusal', async () => {
     harness = await DiscordHarness.start({
-      engine: { charsPerTick: 5, tickMs: 10 },
-      adapter: { interactionTokenLifetimeMs: 1200, interactionTokenMarginMs: 600 },
+      // Trusted for 1 s; the story takes about 2.4 s.
+      engine: { charsPerTick: 5, tickMs: 20 },
+      adapter: { interactionTokenLifetimeMs: 2000, interactionTokenMarginMs: 1000 },
     });
     const { fake } = harness;
     const interaction = harness.command('scifi', { seed: SEED });
@@ -103,9 +104,9 @@ describe('Discord interaction token expiry', () => {
 
   it('a story that outlives the token continues past 2000 characters as a channel message', async () => {
     harness = await DiscordHarness.start({
-      // The token is trusted for 500 ms; the first message fills up after about a second.
-      engine: { charsPerTick: 20, tickMs: 10 },
-      adapter: { interactionTokenLifetimeMs: 1000, interactionTokenMarginMs: 500 },
+      // The token is trusted for 1 s; the first message fills up after about 2 s.
+      engine: { charsPerTick: 20, tickMs: 20 },
+      adapter: { interactionTokenLifetimeMs: 2000, interactionTokenMarginMs: 1000 },
     });
     const { fake } = harness;
     const interaction = harness.command('scifi-long', { seed: 'Far', length: 2500 });
@@ -136,5 +137,24 @@ describe('Discord restart recovery', () => {
     const after = fake.requests.slice(requestsBefore).filter((r) => r.method === 'PATCH');
     expect(after.length).toBeGreaterThanOrEqual(1);
     expect(after.every((r) => r.path.includes(interaction.token))).toBe(true);
+  });
+
+  it('after a restart past the token’s lifetime, the same message is finished through the bot token', async () => {
+    harness = await DiscordHarness.start({
+      engine: { charsPerTick: 5, tickMs: 20 },
+      adapter: { interactionTokenLifetimeMs: 1500, interactionTokenMarginMs: 1000 },
+    });
+    const { fake } = harness;
+    const interaction = harness.command('scifi', { seed: SEED });
+    await fake.waitFor('the story growing', () => (harness?.original(interaction)?.contents.length ?? 0) >= 3);
+    await harness.restart();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const requestsBefore = fake.requests.length;
+    const message = await harness.waitForMessage(STORY);
+    expect(message.id).toBe(interaction.originalMessageId);
+    expect(fake.channelMessages()).toHaveLength(1);
+    const after = fake.requests.slice(requestsBefore).filter((r) => r.method === 'PATCH');
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    expect(after.every((r) => r.path === `/channels/${fake.channelId}/messages/${message.id}` && r.status === 200)).toBe(true);
   });
 });
