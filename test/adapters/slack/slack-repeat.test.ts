@@ -91,4 +91,17 @@ describe('Slack :repeat: regenerates a story in its thread', () => {
     expect(h.api.replies(CHANNEL, story.ts)).toHaveLength(0);
     expect(h.api.replies(CHANNEL, someoneElses.ts)).toHaveLength(0);
   });
+
+  it('answers privately when the story is already being rewritten', async () => {
+    h = await SlackHarness.start({ engine: { text: STORY, charsPerTick: 15, tickMs: 10 } });
+    const story = await tellStory(h, 'Twice over');
+    await h.reaction(story.ts);
+    await waitFor(() => h?.engine.requests.length === 2, 'the regeneration running');
+    await h.reaction(story.ts, { user: 'U0IMPATIENT' });
+    const refusal = await waitFor(() => h?.api.callsOf('chat.postEphemeral')[0], 'a private answer');
+    expect(refusal.params).toMatchObject({ channel: CHANNEL, user: 'U0IMPATIENT' });
+    expect(refusal.params['text']).toMatch(/already rewriting/);
+    await h.bot.idle();
+    expect(h.engine.requests).toHaveLength(2);
+  });
 });
