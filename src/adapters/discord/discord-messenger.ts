@@ -28,7 +28,7 @@ const HOOK_MEMORY_MS = 20 * 60_000;
  * (the awaited call simply takes longer) and pause the channel's budget for their retry_after.
  */
 export class DiscordMessenger {
-  /** discord.js's major parameter for webhook routes (`app/token`) → the channel it writes to. */
+  /** The `app/token` part of a webhook route → the channel it writes to (to place a 429). */
   private readonly hookChannels = new Map<string, { channelId: string; at: number }>();
 
   constructor(
