@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { STORY_LENGTH } from '../../../src/core/limits.js';
+import { STORY_LENGTH, TEMPERATURE } from '../../../src/core/limits.js';
 import type { FakeMessage } from '../../fakes/discord/fake-discord.js';
 import { DiscordHarness, ENGINE_TEXT, finalStory, pingsNobody, READER, scripted } from './harness.js';
 
@@ -37,9 +37,11 @@ describe('Discord 🔁', () => {
     harness = await DiscordHarness.start();
     const story = await storyMessage(harness);
     expect(harness.cachedChannel().messages.cache.has(story.id)).toBe(true);
+    // 🔁 writes at the channel's temperature of now, not the one of the original story.
+    harness.bot.settings.setTemperature(harness.channelId, 1.2);
     harness.fake.react(story.id, READER);
     await regeneratedReply(harness, story);
-    expect(harness.engine.requests.map((r) => r.seed)).toEqual([SEED, SEED]);
+    expect(harness.engine.requests.map((r) => [r.seed, r.temperature])).toEqual([[SEED, TEMPERATURE.default], [SEED, 1.2]]);
   });
 
   it('regenerates a story the client no longer has in its cache (partials)', async () => {

@@ -57,4 +57,16 @@ describe('Discord /scifi', () => {
     expect(second?.interactionToken).toBe(interaction.token);
     expect(fake.requests.filter((r) => r.status === 400)).toEqual([]);
   });
+
+  it('shows its place in line while other stories are being written', async () => {
+    harness = await DiscordHarness.start({ concurrency: 1, engine: { charsPerTick: 10, tickMs: 10 } });
+    harness.command('scifi', { seed: 'First' });
+    await harness.fake.waitFor('the first story running', () => harness?.fake.channelMessages()[0]?.content.startsWith('First'));
+    const second = harness.command('scifi', { seed: 'Second' }, { userId: '555555555555555555' });
+    const third = harness.command('scifi', { seed: 'Third' }, { userId: '666666666666666666' });
+    await harness.waitForMessage(finalStory('Third', scripted(ENGINE_TEXT, STORY_LENGTH)), 'the third story', 20_000);
+    expect(harness.original(second)?.contents[1]).toBe('⏳ Next in line…');
+    expect(harness.original(third)?.contents[1]).toBe('⏳ #2 in line…');
+    expect(harness.original(third)?.contents).toContain('⏳ Next in line…');
+  });
 });

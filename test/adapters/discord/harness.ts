@@ -44,6 +44,8 @@ export interface DiscordHarnessOptions {
   readonly engine?: ScriptedEngineOptions;
   readonly adapter?: Partial<Pick<DiscordAdapterOptions, 'editIntervalMs' | 'budget' | 'interactionTokenLifetimeMs' | 'interactionTokenMarginMs'>>;
   readonly clockStart?: string;
+  /** Jobs running at once (the rest wait in line). */
+  readonly concurrency?: number;
   /** Commands besides the bot's own (test-only behaviour). */
   readonly extraCommands?: readonly CommandDefinition[];
 }
@@ -96,7 +98,7 @@ export class DiscordHarness {
       settingsStore: db.settings,
       records: db.stories,
       jobs: db.jobs,
-      limits: { concurrency: 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
+      limits: { concurrency: this.options.concurrency ?? 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
       createDaily: (stories) => {
         this.scheduler = new DailyScheduler({
           store: db.schedules,
