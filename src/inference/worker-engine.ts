@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { extname } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UserError, type UserErrorCode } from '../core/errors.js';
@@ -36,7 +36,7 @@ export class WorkerEngine implements InferenceEngine {
 
   /** Starts the worker and resolves once its models are loaded; rejects with why it could not. */
   static async start(options: WorkerOptions, logger: Logger): Promise<WorkerEngine> {
-    const worker = new Worker(workerUrl(), { workerData: options, execArgv: workerExecArgv() });
+    const worker = spawnWorker(options);
     const ready = await new Promise<Extract<FromWorker, { op: 'ready' }>>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {
         if (message.op === 'log') return forwardLog(logger, message);
@@ -153,23 +153,22 @@ export class WorkerEngine implements InferenceEngine {
   }
 }
 
-/** engine-worker beside this file, with this file's extension (.ts under tsx/vitest). */
-function workerUrl(): URL {
-  return new URL(`./engine-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-}
-
 /**
- * A worker inherits no loader: under `tsx` (npm start) the parent's execArgv already registers
- * tsx and is passed on; anywhere else (vitest, plain node) running a .ts worker, tsx's loader is
- * added by absolute URL so it resolves whatever the working directory.
+ * engine-worker beside this file, with this file's extension. Compiled (.js), it starts as is.
+ * As TypeScript (under tsx for npm start, or vitest), the worker needs tsx too, and Node 20 does
+ * not apply `--import` loader hooks given in a worker's execArgv; so the worker starts from a
+ * two-line bootstrap that registers tsx's ESM loader in the worker, then imports the entry.
  */
-function workerExecArgv(): string[] {
-  const inherited = [...process.execArgv];
-  const isTypeScript = extname(fileURLToPath(import.meta.url)) === '.ts';
-  const hasTsx = inherited.some((arg) => arg.includes('tsx'));
-  if (!isTypeScript || hasTsx) return inherited;
-  const loader = createRequire(import.meta.url).resolve('tsx');
-  return [...inherited, '--import', pathToFileURL(loader).href];
+function spawnWorker(options: WorkerOptions): Worker {
+  const extension = extname(fileURLToPath(import.meta.url));
+  const entry = new URL(`./engine-worker${extension}`, import.meta.url);
+  if (extension !== '.ts') return new Worker(entry, { workerData: options });
+  // tsx/esm/api resolves (as `require` sees it) to index.cjs; the ESM build sits beside it.
+  const tsxApi = join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs');
+  const bootstrap =
+    `import(${JSON.stringify(pathToFileURL(tsxApi).href)})` +
+    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: options });
 }
 
 function forwardLog(logger: Logger, message: Extract<FromWorker, { op: 'log' }>): void {

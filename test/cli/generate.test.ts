@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseBackend } from '../../src/inference/backend.js';
+import { saveTinyModel, tempDir, TINY_VOCAB } from '../inference/tiny-model.js';
+
+const run = promisify(execFile);
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+let dir: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  await chooseBackend('cpu', silent);
+  dir = await tempDir();
+  await saveTinyModel(join(dir.path, 'models'), 'scifi', [24, 32]);
+});
+afterAll(() => dir.remove());
+
+async function generate(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const argv = [tsx, 'src/cli/generate.ts', '--models-dir', join(dir.path, 'models'), '--backend', 'wasm', ...args];
+  return run(process.execPath, argv, { cwd: process.cwd() }).then(
+    ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
+    (error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }),
+  );
+}
+
+describe('npm run generate', () => {
+  it('prints only the continuation on stdout, the same for the same random seed', async () => {
+    const args = ['--seed', 'It all began with', '--length', '120', '--temperature', '0.4', '--random-seed', '7'];
+    const [a, b, c] = await Promise.all([
+      generate(...args),
+      generate(...args),
+      generate(...args.slice(0, -1), '8'),
+    ]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toHaveLength(120);
+    expect([...a.stdout].every((ch) => TINY_VOCAB.includes(ch))).toBe(true);
+    expect(a.stderr).toMatch(/tfjs backend: wasm/);
+    expect(b.stdout).toBe(a.stdout);
+    expect(c.stdout).not.toBe(a.stdout);
+  });
+
+  it('reports dropped seed characters on stderr', async () => {
+    const out = await generate('--seed', 'Hi 🚀', '--length', '5', '--model', 'scifi');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toHaveLength(5);
+    expect(out.stderr).toMatch(/dropped/);
+  });
+
+  it('answers bad options and a missing model with a clear message and a failing exit code', async () => {
+    const hot = await generate('--temperature', '7');
+    expect(hot.code).toBe(2);
+    expect(hot.stdout).toBe('');
+    expect(hot.stderr).toMatch(/Temperature must be a number from 0.1 to 2/);
+    const missing = await generate('--model', 'nope');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope: model folder not found/);
+  });
+});

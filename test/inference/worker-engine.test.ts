@@ -1,0 +1,111 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUserError } from '../../src/core/errors.js';
+import type { GenerationRequest, Logger } from '../../src/core/ports.js';
+import { chooseBackend } from '../../src/inference/backend.js';
+import { BatchEngine } from '../../src/inference/batch-engine.js';
+import { loadModelsDir } from '../../src/inference/model-files.js';
+import { ModelLoadError } from '../../src/inference/model-load-error.js';
+import { WorkerEngine } from '../../src/inference/worker-engine.js';
+import { saveTinyModel, tempDir } from './tiny-model.js';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+let dir: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  await chooseBackend('wasm', silent);
+  dir = await tempDir();
+  await saveTinyModel(join(dir.path, 'models'), 'tiny', [24, 32]);
+});
+afterAll(() => dir.remove());
+
+const base: GenerationRequest = { seed: 'it all began with', model: 'tiny', temperature: 0.8, length: 150, randomSeed: 3 };
+
+async function collect(stream: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk;
+  return text;
+}
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const log = (obj: object | string, msg?: string) => lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
+  return { lines, debug: log, info: log, warn: log, error: log };
+}
+
+describe('WorkerEngine', () => {
+  it('generates in a worker thread the same text as the in-process engine', async () => {
+    const logger = recordingLogger();
+    const worker = await WorkerEngine.start({ modelsDir: join(dir.path, 'models'), backend: 'wasm' }, logger);
+    try {
+      expect(worker.backend()).toBe('wasm');
+      expect(worker.models()).toEqual([{ id: 'tiny', description: 'A random test model' }]);
+      expect(logger.lines.some((l) => l.includes('tfjs backend: wasm'))).toBe(true);
+      expect(worker.prepareSeed('tiny', '\u201Chi\u201D 🚀').dropped).toEqual(['"', '🚀']);
+
+      const local = new BatchEngine(await loadModelsDir(join(dir.path, 'models')), { backend: 'wasm', logger: silent });
+      const expected = await collect(local.generate(base));
+      await local.close();
+      const [a, b] = await Promise.all([collect(worker.generate(base)), collect(worker.generate(base))]);
+      expect(a).toBe(expected);
+      expect(b).toBe(expected);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('ends a stream on abort and keeps serving others', async () => {
+    const worker = await WorkerEngine.start({ modelsDir: join(dir.path, 'models'), backend: 'wasm' }, silent);
+    try {
+      const controller = new AbortController();
+      let text = '';
+      for await (const chunk of worker.generate({ ...base, length: 4000 }, controller.signal)) {
+        text += chunk;
+        if (text.length >= 5) controller.abort();
+      }
+      expect(text.length).toBeLessThan(4000);
+      expect(await collect(worker.generate({ ...base, length: 10 }))).toHaveLength(10);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('turns errors in the worker into rejected streams (UserError kept as such)', async () => {
+    const worker = await WorkerEngine.start({ modelsDir: join(dir.path, 'models'), backend: 'wasm' }, silent);
+    try {
+      const error = await collect(worker.generate({ ...base, temperature: 50 })).catch((e: unknown) => e);
+      expect(isUserError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/Temperature must be/);
+      expect(() => worker.prepareSeed('missing', 'x')).toThrow(/no model called "missing"/);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('reports a crashed worker on every open stream and on later calls', async () => {
+    const logger = recordingLogger();
+    const worker = await WorkerEngine.start({ modelsDir: join(dir.path, 'models'), backend: 'wasm' }, logger);
+    const stream = worker.generate({ ...base, length: 4000 });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    // Kill the thread from outside, as a native crash or an OOM would.
+    await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const error = await (async () => { for (;;) { const r = await iterator.next(); if (r.done) return undefined; } })().catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/inference worker exited unexpectedly/);
+    const later = await collect(worker.generate(base)).catch((e: unknown) => e);
+    expect((later as Error).message).toMatch(/inference worker exited unexpectedly/);
+    expect(logger.lines.some((l) => l.includes('exited unexpectedly'))).toBe(true);
+    await worker.close();
+  });
+
+  it('rejects start with the model error when a model folder is broken', async () => {
+    const broken = join(dir.path, 'broken');
+    await saveTinyModel(broken, 'bad', [8]);
+    await writeFile(join(broken, 'bad', 'model.json'), 'not json');
+    const error = await WorkerEngine.start({ modelsDir: broken, backend: 'wasm' }, silent).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as ModelLoadError).file).toBe(join(broken, 'bad', 'model.json'));
+    expect((error as Error).message).toMatch(/not valid JSON/);
+  });
+});
