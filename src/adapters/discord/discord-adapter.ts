@@ -56,6 +56,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const budget = new ChannelWriteBudget(options.budget);
   const messenger = new DiscordMessenger(client, budget, logger);
   const editIntervalMs = options.editIntervalMs ?? DISCORD_DEFAULTS.editIntervalMs;
+  let accepting = true;
   const deps: DiscordListenerDeps = {
     client,
     commands: new Map(options.commands.map((c) => [c.name, c])),
@@ -65,6 +66,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     editIntervalMs,
     tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN.lifetimeMs,
     tokenMarginMs: options.interactionTokenMarginMs ?? INTERACTION_TOKEN.marginMs,
+    accepting: () => accepting,
   };
   commandListeners.register(deps);
   reactionListeners.register(deps);
@@ -83,8 +85,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord connected');
     },
 
+    /**
+     * Closes the Gateway (no new events); REST stays usable so the caller can still finish the
+     * edits of stories in flight. client.destroy() also forgets the token, so it is set again.
+     */
     async stop() {
+      accepting = false;
       await client.destroy();
+      client.rest.setToken(options.token);
     },
 
     channelSurface(channelId: ChannelId): MessageSurface {

@@ -14,4 +14,6 @@ export interface DiscordListenerDeps {
   readonly editIntervalMs: number;
   readonly tokenLifetimeMs: number;
   readonly tokenMarginMs: number;
+  /** False once the adapter is stopping: new events are ignored. */
+  accepting(): boolean;
 }

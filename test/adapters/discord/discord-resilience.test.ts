@@ -157,4 +157,16 @@ describe('Discord restart recovery', () => {
     expect(after.length).toBeGreaterThanOrEqual(1);
     expect(after.every((r) => r.path === `/channels/${fake.channelId}/messages/${message.id}` && r.status === 200)).toBe(true);
   });
+
+  it('after stop() no new events are taken, but writes of stories in flight still go through', async () => {
+    harness = await DiscordHarness.start();
+    const { fake } = harness;
+    await harness.adapter.stop();
+    harness.command('scifi', { seed: 'Too late' });
+    const surface = harness.adapter.channelSurface(harness.channelId);
+    const id = await surface.post('last words');
+    await surface.edit(id, 'last words, finished');
+    expect(fake.messages.get(id)?.content).toBe('last words, finished');
+    expect(fake.requests.filter((r) => r.path.endsWith('/callback'))).toEqual([]);
+  });
 });

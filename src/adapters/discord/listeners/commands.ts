@@ -12,7 +12,7 @@ const GENERIC_FAILURE = 'Something went wrong on my side; please try again in a 
 
 export function register(deps: DiscordListenerDeps): void {
   deps.client.on(Events.InteractionCreate, (interaction: Interaction) => {
-    if (!interaction.isChatInputCommand()) return;
+    if (!interaction.isChatInputCommand() || !deps.accepting()) return;
     handleCommand(interaction, deps).catch((error: unknown) =>
       deps.logger.error({ err: error, command: interaction.commandName }, 'Discord command handling failed'),
     );

@@ -18,6 +18,7 @@ export function register(deps: DiscordListenerDeps): void {
   deps.client.on(
     Events.MessageReactionAdd,
     (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser, _details: MessageReactionEventDetails) => {
+      if (!deps.accepting()) return;
       onReaction(reaction, user, deps).catch((error: unknown) =>
         deps.logger.error({ err: error, messageId: reaction.message.id }, 'Discord reaction handling failed'),
       );
