@@ -11,11 +11,11 @@ import { extractStepWeights, stepFlopsPerRow } from '../inference/lstm-weights.j
 import { loadModelDir, saveModelDir, type LoadedModel } from '../inference/model-files.js';
 import { mulberry32, sampleIndex } from '../inference/sampling.js';
 import { StatefulBatch } from '../inference/stateful-session.js';
-import { WorkerEngine } from '../inference/worker-engine.js';
+import { WorkerPool } from '../inference/worker-pool.js';
 import { createLogger } from '../logger.js';
 
 /**
- * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu]
+ * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers 1]
  *
  * Measures the inference engine against the original method and against the backend itself, and
  * prints a summary, then (last line) one JSON object. Each figure is the best of a few repeats:
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       'models-dir': { type: 'string', default: 'models' },
       backend: { type: 'string', default: 'auto' },
       'log-level': { type: 'string', default: 'warn' },
+      workers: { type: 'string', default: '1' },
     },
   });
   const logger = createLogger(values['log-level']);
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
     say(`raw step: B=1 ${(1e3 * step1).toFixed(2)} ms, B=32 ${(1e3 * step32).toFixed(2)} ms = ${stepGflops32.toFixed(1)} GFLOP/s` +
       ` (${((flops.useful * 32) / step32 / 1e9).toFixed(1)} without layer 0's one-hot rows)`);
 
-    const engine = await WorkerEngine.start({ modelsDir, backend: preference }, logger);
+    const workers = Number(values.workers);
+    const engine = await WorkerPool.start({ modelsDir, backend: preference }, workers, logger);
     let stateful: number;
     let batch32: number;
     try {
@@ -68,13 +70,14 @@ async function main(): Promise<void> {
       stateful = await bestAsync(() => charsPerSecondThroughQueue(engine, request, 1));
       say(`stateful engine, 1 job: ${stateful.toFixed(0)} chars/s`);
       batch32 = await bestAsync(() => charsPerSecondThroughQueue(engine, { ...request, length: 600 }, 32));
-      say(`stateful engine, 32 concurrent jobs through the job queue: ${batch32.toFixed(0)} chars/s`);
+      say(`stateful engine, 32 concurrent jobs through the job queue (${workers} worker${workers > 1 ? 's' : ''}): ${batch32.toFixed(0)} chars/s`);
     } finally {
       await engine.close();
     }
     const result = {
       model: label,
       backend,
+      workers,
       units: meta.units,
       vocab: meta.vocab.length,
       stateful_chars_per_s: round(stateful),

@@ -1,0 +1,64 @@
+import type { GenerationRequest, InferenceEngine, Logger, ModelInfo, PreparedSeed } from '../core/ports.js';
+import { WorkerEngine } from './worker-engine.js';
+import type { WorkerOptions } from './worker-protocol.js';
+
+interface Member {
+  readonly engine: WorkerEngine;
+  inFlight: number;
+}
+
+/**
+ * Several inference workers behind one InferenceEngine, for machines with more cores than one
+ * wasm thread can use (tfjs-backend-wasm runs single-threaded under Node). Each worker batches
+ * its own share of the jobs; a new job goes to the worker with the fewest jobs in flight. Every
+ * row is computed the same way in any worker, so a job's text does not depend on where it ran.
+ */
+export class WorkerPool implements InferenceEngine {
+  private constructor(private readonly members: readonly Member[]) {}
+
+  static async start(options: WorkerOptions, workers: number, logger: Logger): Promise<WorkerPool> {
+    const count = Math.max(1, Math.floor(workers));
+    const started = await Promise.allSettled(Array.from({ length: count }, () => WorkerEngine.start(options, logger)));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed !== undefined) {
+      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+      throw failed.reason;
+    }
+    const engines = started.map((s) => (s as PromiseFulfilledResult<WorkerEngine>).value);
+    return new WorkerPool(engines.map((engine) => ({ engine, inFlight: 0 })));
+  }
+
+  models(): readonly ModelInfo[] {
+    return this.first().models();
+  }
+
+  prepareSeed(model: string, seed: string): PreparedSeed {
+    return this.first().prepareSeed(model, seed);
+  }
+
+  generate(request: GenerationRequest, signal?: AbortSignal): AsyncIterable<string> {
+    const member = this.members.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    member.inFlight += 1;
+    const stream = member.engine.generate(request, signal);
+    return (async function* counted() {
+      try {
+        yield* stream;
+      } finally {
+        member.inFlight -= 1;
+      }
+    })();
+  }
+
+  backend(): string {
+    const name = this.first().backend();
+    return this.members.length > 1 ? `${name}×${this.members.length}` : name;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.engine.close()));
+  }
+
+  private first(): WorkerEngine {
+    return this.members[0]!.engine;
+  }
+}
