@@ -69,7 +69,9 @@ export class DiscordMessenger {
     // '@original' names a different message for every interaction: key its pacing by token.
     const editKey = messageId === '@original' ? `${hook.token}/@original` : messageId;
     const message = await this.budget.write(channelId, editKey, () =>
-      this.webhook(channelId, hook).editMessage(messageId, { content: text, allowedMentions: NO_MENTIONS }),
+      this.webhook(channelId, hook)
+        .editMessage(messageId, { content: text, allowedMentions: NO_MENTIONS })
+        .catch(rethrowRedacted),
     );
     return message.id;
   }
@@ -77,11 +79,13 @@ export class DiscordMessenger {
   /** A follow-up message of an interaction (public unless `ephemeral`); returns its id. */
   async webhookFollowUp(channelId: string, hook: InteractionHook, text: string, ephemeral = false): Promise<string> {
     const message = await this.budget.write(channelId, undefined, () =>
-      this.webhook(channelId, hook).send({
-        content: text,
-        allowedMentions: NO_MENTIONS,
-        ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
-      }),
+      this.webhook(channelId, hook)
+        .send({
+          content: text,
+          allowedMentions: NO_MENTIONS,
+          ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+        })
+        .catch(rethrowRedacted),
     );
     return message.id;
   }
@@ -114,7 +118,13 @@ export class DiscordMessenger {
 
 /** Interaction tokens are credentials for 15 minutes: keep them out of logs. */
 function redactToken(path: string): string {
-  return path.replace(/^(\/(?:webhooks|interactions)\/\d+\/)[^/?]+/, '$1…');
+  return path.replace(/(\/(?:webhooks|interactions)\/\d+\/)[^/?]+/, '$1…');
+}
+
+/** Errors of webhook calls are logged upstream with their URL, which holds the token. */
+function rethrowRedacted(error: unknown): never {
+  if (error instanceof DiscordAPIError) error.url = redactToken(error.url);
+  throw error;
 }
 
 type EditFn = (messageId: string, options: { content: string; allowedMentions: MessageMentionOptions }) => Promise<unknown>;

@@ -122,6 +122,23 @@ describe('Discord interaction token expiry', () => {
   });
 });
 
+describe('Discord errors', () => {
+  it('a story whose message was deleted mid-stream fails without writing the interaction token into the logs', async () => {
+    harness = await DiscordHarness.start({ engine: { charsPerTick: 5, tickMs: 10 } });
+    const { fake } = harness;
+    const interaction = harness.command('scifi', { seed: SEED });
+    await fake.waitFor('the story growing', () => (harness?.original(interaction)?.contents.length ?? 0) >= 3);
+    const original = harness.original(interaction);
+    if (original) original.deleted = true;
+    await fake.waitFor('the edit failures logged', () => harness?.logger.lines.some((l) => l.msg === 'intermediate edit failed; carrying on'));
+    const logged = JSON.stringify(harness.logger.lines, (_key, value: unknown) =>
+      value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
+    );
+    expect(logged).toContain('Unknown Message');
+    expect(logged).not.toContain(interaction.token);
+  });
+});
+
 describe('Discord restart recovery', () => {
   it('a story interrupted by a restart resumes in the same message', async () => {
     harness = await DiscordHarness.start({ engine: { charsPerTick: 5, tickMs: 20 } });
