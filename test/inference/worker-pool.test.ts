@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GenerationRequest } from '../../src/core/ports.js';
+import { chooseBackend } from '../../src/inference/backend.js';
+import { BatchEngine } from '../../src/inference/batch-engine.js';
+import { loadModelsDir } from '../../src/inference/model-files.js';
+import { WorkerPool } from '../../src/inference/worker-pool.js';
+import { saveTinyModel, tempDir } from './tiny-model.js';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+let dir: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  await chooseBackend('wasm', silent);
+  dir = await tempDir();
+  await saveTinyModel(join(dir.path, 'models'), 'tiny', [16, 16]);
+});
+afterAll(() => dir.remove());
+
+async function collect(stream: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk;
+  return text;
+}
+
+describe('WorkerPool', () => {
+  it('spreads concurrent jobs over its workers and each job still gets its own text', async () => {
+    const requests: GenerationRequest[] = [1, 2, 3, 4].map((i) => ({
+      seed: 'the stars', model: 'tiny', temperature: 1, length: 80, randomSeed: i,
+    }));
+    const local = new BatchEngine(await loadModelsDir(join(dir.path, 'models')), { backend: 'wasm', logger: silent });
+    const expected = await Promise.all(requests.map((r) => collect(local.generate(r))));
+    await local.close();
+
+    const pool = await WorkerPool.start({ modelsDir: join(dir.path, 'models'), backend: 'wasm' }, 2, silent);
+    try {
+      expect(pool.backend()).toBe('wasm×2');
+      expect(pool.models().map((m) => m.id)).toEqual(['tiny']);
+      const members = (pool as unknown as { members: { inFlight: number }[] }).members;
+      const streams = requests.map((r) => pool.generate(r));
+      // Two jobs per worker: the least-loaded worker takes each new job.
+      expect(members.map((m) => m.inFlight)).toEqual([2, 2]);
+      expect(await Promise.all(streams.map(collect))).toEqual(expected);
+      expect(members.map((m) => m.inFlight)).toEqual([0, 0]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
