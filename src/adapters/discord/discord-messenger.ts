@@ -121,10 +121,14 @@ function redactToken(path: string): string {
   return path.replace(/(\/(?:webhooks|interactions)\/\d+\/)[^/?]+/, '$1…');
 }
 
-/** Errors of webhook calls are logged upstream with their URL, which holds the token. */
-function rethrowRedacted(error: unknown): never {
+/** A Discord error without the interaction token in its URL (errors get logged with their URL). */
+export function redactDiscordError(error: unknown): unknown {
   if (error instanceof DiscordAPIError) error.url = redactToken(error.url);
-  throw error;
+  return error;
+}
+
+function rethrowRedacted(error: unknown): never {
+  throw redactDiscordError(error);
 }
 
 type EditFn = (messageId: string, options: { content: string; allowedMentions: MessageMentionOptions }) => Promise<unknown>;

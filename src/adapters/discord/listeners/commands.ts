@@ -4,7 +4,7 @@ import { DiscordCommandContext } from '../command-context.js';
 import { parseOptions } from '../command-options.js';
 import { DeferredReply } from '../deferred-reply.js';
 import { discordChannelId, discordUserId } from '../discord-ids.js';
-import { NO_MENTIONS } from '../discord-messenger.js';
+import { NO_MENTIONS, redactDiscordError } from '../discord-messenger.js';
 import type { DiscordListenerDeps } from '../listener-deps.js';
 import { PrivateReplies } from '../private-replies.js';
 
@@ -14,7 +14,7 @@ export function register(deps: DiscordListenerDeps): void {
   deps.client.on(Events.InteractionCreate, (interaction: Interaction) => {
     if (!interaction.isChatInputCommand() || !deps.accepting()) return;
     handleCommand(interaction, deps).catch((error: unknown) =>
-      deps.logger.error({ err: error, command: interaction.commandName }, 'Discord command handling failed'),
+      deps.logger.error({ err: redactDiscordError(error), command: interaction.commandName }, 'Discord command handling failed'),
     );
   });
 }
