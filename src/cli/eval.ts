@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { isUserError, UserError } from '../core/errors.js';
 import { chooseBackend, BACKEND_PREFERENCES, type BackendPreference } from '../inference/backend.js';
 import { loadModelDir } from '../inference/model-files.js';
+import { ModelLoadError } from '../inference/model-load-error.js';
 import { createLogger } from '../logger.js';
 import { cleanForModel, repetitionCheck, scoreText } from '../training/evaluate.js';
 
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (isUserError(error)) {
+  if (isUserError(error) || error instanceof ModelLoadError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
