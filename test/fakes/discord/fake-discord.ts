@@ -89,6 +89,7 @@ export class FakeDiscord {
       token: `itoken-${nextSnowflake()}`,
       channelId: this.channelId,
       commandName: input.command,
+      createdAt: Date.now(),
       state: 'pending',
       ephemeral: false,
       loading: false,

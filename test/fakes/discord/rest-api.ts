@@ -23,6 +23,8 @@ type Handler = (fake: FakeDiscord, req: RestRequest, params: string[]) => RestRe
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
 const MAX_CONTENT = 2000;
+/** An interaction not acknowledged within this is gone, as on Discord. */
+const ACK_DEADLINE_MS = 3000;
 
 const json = (status: number, body?: unknown): RestResponse => ({ status, body });
 const error = (status: number, code: number, message: string): RestResponse => json(status, { code, message });
@@ -114,7 +116,9 @@ function contentError(body: MessageBody): RestResponse | undefined {
 function interactionCallback(fake: FakeDiscord, req: RestRequest, [id, token]: string[]): RestResponse {
   const interaction = fake.interactions.get(token ?? '');
   if (!interaction || interaction.id !== id) return error(404, 10062, 'Unknown interaction');
-  if (interaction.expired) return error(404, 10062, 'Unknown interaction');
+  if (interaction.expired || Date.now() - interaction.createdAt > ACK_DEADLINE_MS) {
+    return error(404, 10062, 'Unknown interaction');
+  }
   if (interaction.state !== 'pending') return error(400, 40060, 'Interaction has already been acknowledged.');
   const { type, data } = (req.body ?? {}) as { type?: number; data?: MessageBody };
   const flags = typeof data?.flags === 'number' ? data.flags : 0;

@@ -25,6 +25,8 @@ export interface FakeInteraction {
   readonly token: string;
   readonly channelId: string;
   readonly commandName: string;
+  /** When it was dispatched: Discord refuses an acknowledgement after 3 s. */
+  readonly createdAt: number;
   state: 'pending' | 'deferred' | 'replied';
   ephemeral: boolean;
   /** The message that holds the (deferred) response. */
