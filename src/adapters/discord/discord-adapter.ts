@@ -5,6 +5,7 @@ import type { ChannelId, Logger, MessageSurface, SurfaceAddress } from '../../co
 import type { PlatformAdapter } from '../platform-adapter.js';
 import { INTERACTION_TOKEN } from './deferred-reply.js';
 import { DISCORD_PLATFORM } from './discord-ids.js';
+import { DiscordStartError } from './discord-start-error.js';
 import { DiscordMessenger, NO_MENTIONS } from './discord-messenger.js';
 import { DiscordSurface, surfaceFromAddress } from './discord-surface.js';
 import type { DiscordListenerDeps } from './listener-deps.js';
@@ -80,7 +81,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
     async start() {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(options.token);
+      await client.login(options.token).catch((error: unknown) => {
+        throw DiscordStartError.fromLoginFailure(error, options.apiBase);
+      });
       await ready;
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord connected');
     },
