@@ -62,7 +62,9 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
   model.setWeights(tensors);
   tf.dispose(tensors);
   const difference = referenceDifference(model, manifest);
-  if (!(difference <= 1e-4)) {
+  // A transposed kernel or swapped gates moves probabilities by far more than 1e-2; 1e-3 leaves
+  // room for runs whose reference was computed with TF32 tensor cores (about 1e-4 off fp32).
+  if (!(difference <= 1e-3)) {
     throw new Error(`${manifestPath}: the imported model disagrees with the trainer (max probability difference ${difference})`);
   }
 

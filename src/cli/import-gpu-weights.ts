@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chooseBackend } from '../inference/backend.js';
+import { createLogger } from '../logger.js';
+import { importGpuWeights } from '../training/import-gpu-weights.js';
+
+/**
+ * npm run train:import -- --from <dir with weights.f32 + weights.json> --model <id>
+ *   [--description "…"] [--prepared data/prepared/<id>] [--models-dir models]
+ * Writes models/<id>/ from weights trained by tools/gpu-train/train_lstm.py.
+ */
+const { values } = parseArgs({
+  options: {
+    from: { type: 'string' },
+    model: { type: 'string' },
+    description: { type: 'string', default: '' },
+    prepared: { type: 'string' },
+    'models-dir': { type: 'string', default: 'models' },
+  },
+});
+
+if (!values.from || !values.model) {
+  process.stderr.write('usage: npm run train:import -- --from <dir> --model <id> [--description "…"] [--prepared <dir>]\n');
+  process.exit(2);
+}
+
+await chooseBackend('auto', createLogger('warn'));
+
+// The corpus report from the preparation step says which books made each split.
+const preparedDir = values.prepared ?? join('data', 'prepared', values.model);
+const report: unknown = await readFile(join(preparedDir, 'report.json'), 'utf8')
+  .then((t) => JSON.parse(t) as unknown)
+  .catch(() => undefined);
+
+const meta = await importGpuWeights({
+  from: values.from,
+  id: values.model,
+  description: values.description,
+  to: join(values['models-dir'], values.model),
+  ...(report ? { extraTraining: { corpus: report } } : {}),
+});
+process.stdout.write(`${JSON.stringify({ model: meta.id, units: meta.units, vocab: meta.vocab.length, test: meta.training['test'] })}\n`);
