@@ -18,12 +18,22 @@ import { createLogger } from '../logger.js';
  * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers 1]
  *
  * Measures the inference engine against the original method and against the backend itself, and
- * prints a summary, then (last line) one JSON object. Each figure is the best of a few repeats:
- * the machine may be shared, and the best run is the closest to the cost of the work itself.
+ * prints a summary, then (last line) one JSON object. All figures are taken in each of a few rounds
+ * (ratios within a round, close together in time) and the medians reported: the machine may be shared.
  * With no trained model at models/<id>, a random 2×256 model of the same shape stands in.
  */
 const WINDOW = 100;
-const REPEATS = 3;
+const ROUNDS = 3;
+
+interface Round {
+  readonly matmul: number;
+  readonly windowed: number;
+  readonly step1: number;
+  readonly step32: number;
+  readonly stepGflops32: number;
+  readonly stateful: number;
+  readonly batch32: number;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -47,33 +57,49 @@ async function main(): Promise<void> {
     const say = (line: string): void => void process.stdout.write(`${line}\n`);
     say(`model ${label}: LSTM ${meta.units.join('×')}, vocabulary ${meta.vocab.length}; backend ${backend}`);
 
-    const matmulGflops = best(() => matmulGflopsOnce(1024));
-    say(`matMul 1024³: ${matmulGflops.toFixed(1)} GFLOP/s`);
-
-    const windowed = best(() => windowedCharsPerSecond(loaded, 12));
-    say(`windowed (whole ${WINDOW}-char window through model.predict per char): ${windowed.toFixed(1)} chars/s`);
-
     const weights = extractStepWeights(model);
     const flops = stepFlopsPerRow(weights);
-    const step1 = best(() => stepSeconds(new StatefulBatch(weights), 1, 300));
-    const step32 = best(() => stepSeconds(new StatefulBatch(weights), 32, 60));
-    const stepGflops32 = (flops.executed * 32) / step32 / 1e9;
-    say(`raw step: B=1 ${(1e3 * step1).toFixed(2)} ms, B=32 ${(1e3 * step32).toFixed(2)} ms = ${stepGflops32.toFixed(1)} GFLOP/s` +
-      ` (${((flops.useful * 32) / step32 / 1e9).toFixed(1)} without layer 0's one-hot rows)`);
-
     const workers = Number(values.workers);
     const engine = await WorkerPool.start({ modelsDir, backend: preference }, workers, logger);
-    let stateful: number;
-    let batch32: number;
+    const request: GenerationRequest = { seed: 'It all began with', model: meta.id, temperature: 0.8, length: 1000 };
+    const rounds: Round[] = [];
     try {
-      const request: GenerationRequest = { seed: 'It all began with', model: meta.id, temperature: 0.8, length: 1500 };
-      stateful = await bestAsync(() => charsPerSecondThroughQueue(engine, request, 1));
-      say(`stateful engine, 1 job: ${stateful.toFixed(0)} chars/s`);
-      batch32 = await bestAsync(() => charsPerSecondThroughQueue(engine, { ...request, length: 600 }, 32));
-      say(`stateful engine, 32 concurrent jobs through the job queue (${workers} worker${workers > 1 ? 's' : ''}): ${batch32.toFixed(0)} chars/s`);
+      // Every figure is taken in each round, close together in time, and the ratios are formed
+      // within a round; the summary keeps each figure's median over the rounds.
+      for (let r = 0; r < ROUNDS; r++) {
+        const step1 = stepSeconds(new StatefulBatch(weights), 1, 0.5);
+        const step32 = stepSeconds(new StatefulBatch(weights), 32, 1);
+        const round: Round = {
+          matmul: matmulGflopsOnce(1024),
+          windowed: windowedCharsPerSecond(loaded, 1.5),
+          step1,
+          step32,
+          stepGflops32: (flops.executed * 32) / step32 / 1e9,
+          stateful: await charsPerSecondThroughQueue(engine, request, 1),
+          batch32: await charsPerSecondThroughQueue(engine, { ...request, length: 300 }, 32),
+        };
+        rounds.push(round);
+        say(`round ${r + 1}: matMul ${round.matmul.toFixed(1)} GFLOP/s, windowed ${round.windowed.toFixed(1)} chars/s, ` +
+          `step B=1 ${(1e3 * step1).toFixed(2)} ms / B=32 ${(1e3 * step32).toFixed(2)} ms, ` +
+          `engine 1 job ${round.stateful.toFixed(0)} chars/s, 32 jobs ${round.batch32.toFixed(0)} chars/s`);
+      }
     } finally {
       await engine.close();
     }
+    const median = (f: (r: Round) => number): number => {
+      const sorted = rounds.map(f).sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)]!;
+    };
+    const stateful = median((r) => r.stateful);
+    const windowed = median((r) => r.windowed);
+    const batch32 = median((r) => r.batch32);
+    const matmulGflops = median((r) => r.matmul);
+    const stepGflops32 = median((r) => r.stepGflops32);
+    say(`matMul 1024³: ${matmulGflops.toFixed(1)} GFLOP/s; step at B=32: ${stepGflops32.toFixed(1)} GFLOP/s ` +
+      `(${((flops.useful / flops.executed) * stepGflops32).toFixed(1)} counting no one-hot rows)`);
+    say(`windowed (whole ${WINDOW}-char window through model.predict per char): ${windowed.toFixed(1)} chars/s`);
+    say(`stateful engine, 1 job: ${stateful.toFixed(0)} chars/s; 32 concurrent jobs through the job queue ` +
+      `(${workers} worker${workers > 1 ? 's' : ''}): ${batch32.toFixed(0)} chars/s`);
     const result = {
       model: label,
       backend,
@@ -82,14 +108,15 @@ async function main(): Promise<void> {
       vocab: meta.vocab.length,
       stateful_chars_per_s: round(stateful),
       windowed_chars_per_s: round(windowed),
-      stateful_vs_windowed: round(stateful / windowed),
+      stateful_vs_windowed: round(median((r) => r.stateful / r.windowed)),
       batch32_chars_per_s: round(batch32),
-      batch32_vs_1: round(batch32 / stateful),
+      batch32_vs_1: round(median((r) => r.batch32 / r.stateful)),
       matmul_gflops: round(matmulGflops),
       step_gflops_b32: round(stepGflops32),
-      step_vs_matmul: round(stepGflops32 / matmulGflops),
-      step_ms_b1: round(1e3 * step1),
-      step_ms_b32: round(1e3 * step32),
+      step_vs_matmul: round(median((r) => r.stepGflops32 / r.matmul)),
+      step_ms_b1: round(1e3 * median((r) => r.step1)),
+      step_ms_b32: round(1e3 * median((r) => r.step32)),
+      rounds: ROUNDS,
     };
     say(`stateful/windowed ${result.stateful_vs_windowed} (target ≥ 100), batch32/1 ${result.batch32_vs_1} (≥ 8), ` +
       `step/matMul ${result.step_vs_matmul} (≥ 0.6)`);
@@ -138,11 +165,14 @@ function matmulGflopsOnce(n: number): number {
 }
 
 /** The original method: for each new character, the last WINDOW characters through predict. */
-function windowedCharsPerSecond({ model, meta }: LoadedModel, chars: number): number {
+function windowedCharsPerSecond({ model, meta }: LoadedModel, seconds: number): number {
   const random = mulberry32(1);
   const text = Array.from({ length: WINDOW }, (_, i) => i % meta.vocab.length);
   const started = performance.now();
-  for (let i = 0; i < chars; i++) {
+  let chars = 0;
+  // At least three characters, then until the time is up.
+  while (chars < 3 || performance.now() - started < seconds * 1000) {
+    chars += 1;
     const window = text.slice(-WINDOW);
     const probabilities = tf.tidy(() => {
       const x = tf.cast(tf.oneHot(tf.tensor2d([window], [1, WINDOW], 'int32'), meta.vocab.length), 'float32');
@@ -155,15 +185,20 @@ function windowedCharsPerSecond({ model, meta }: LoadedModel, chars: number): nu
   return chars / ((performance.now() - started) / 1000);
 }
 
-function stepSeconds(batch: StatefulBatch, rows: number, steps: number): number {
+/** Seconds per raw step of B rows (no sampling, no engine), stepping for about `seconds`. */
+function stepSeconds(batch: StatefulBatch, rows: number, seconds: number): number {
   batch.addRows(rows);
   const inputs = Int32Array.from({ length: rows }, (_, r) => r % batch.vocabSize);
-  for (let i = 0; i < 10; i++) batch.step(inputs);
+  for (let i = 0; i < 5; i++) batch.step(inputs);
   const started = performance.now();
-  for (let i = 0; i < steps; i++) batch.step(inputs);
-  const seconds = (performance.now() - started) / 1000 / steps;
+  let steps = 0;
+  while (steps < 3 || performance.now() - started < seconds * 1000) {
+    batch.step(inputs);
+    steps += 1;
+  }
+  const perStep = (performance.now() - started) / 1000 / steps;
   batch.dispose();
-  return seconds;
+  return perStep;
 }
 
 /** n jobs at once through the real job queue into the engine; total characters per second. */
@@ -185,16 +220,6 @@ async function charsPerSecondThroughQueue(engine: InferenceEngine, request: Gene
   const total = (await Promise.all(jobs)).reduce((a, b) => a + b, 0);
   queue.close();
   return total / ((performance.now() - started) / 1000);
-}
-
-function best(measure: () => number): number {
-  return Math.max(...Array.from({ length: REPEATS }, measure));
-}
-
-async function bestAsync(measure: () => Promise<number>): Promise<number> {
-  let top = 0;
-  for (let i = 0; i < REPEATS; i++) top = Math.max(top, await measure());
-  return top;
 }
 
 function round(x: number): number {

@@ -32,7 +32,9 @@ let engine: BatchEngine;
 
 try {
   const backend = await chooseBackend(options.backend, logger);
-  const loaded = await loadModelsDir(options.modelsDir);
+  const found = await loadModelsDir(options.modelsDir);
+  // The default model first: models() lists it first, and callers take the first as the default.
+  const loaded = [...found.filter((m) => m.meta.id === options.defaultModel), ...found.filter((m) => m.meta.id !== options.defaultModel)];
   const models = loaded.map((m) => ({ id: m.meta.id, description: m.meta.description, vocab: m.meta.vocab }));
   engine = new BatchEngine(loaded, { backend, logger, maxBatch: options.maxBatch, turnMs: options.turnMs });
   port.on('message', (message: ToWorker) => void handle(message));

@@ -32,6 +32,16 @@ export class WorkerEngine implements InferenceEngine {
     worker.on('exit', (code) => {
       if (!this.closed) this.fail(`the inference worker exited unexpectedly (code ${code})`);
     });
+    this.holdProcess();
+  }
+
+  /**
+   * An idle worker does not keep the process alive (a bot that forgets close() still exits at
+   * the end of its input); one with generations in flight does, so none is cut short.
+   */
+  private holdProcess(): void {
+    if (this.pending.size > 0) this.worker.ref();
+    else this.worker.unref();
   }
 
   /** Starts the worker and resolves once its models are loaded; rejects with why it could not. */
@@ -81,6 +91,7 @@ export class WorkerEngine implements InferenceEngine {
       channel.end();
     }, { once: true });
     this.pending.set(nonce, channel);
+    this.holdProcess();
     this.send({ op: 'generate', nonce, request });
     return channel;
   }
@@ -112,10 +123,12 @@ export class WorkerEngine implements InferenceEngine {
       case 'done':
         this.pending.get(message.nonce)?.end();
         this.pending.delete(message.nonce);
+        this.holdProcess();
         return;
       case 'error':
         this.pending.get(message.nonce)?.fail(deserialize(message.error));
         this.pending.delete(message.nonce);
+        this.holdProcess();
         return;
       case 'closed':
         this.closing.get(message.nonce)?.();
@@ -130,6 +143,7 @@ export class WorkerEngine implements InferenceEngine {
 
   private abort(nonce: number): void {
     if (this.pending.delete(nonce) && this.crash === undefined && !this.closed) this.send({ op: 'abort', nonce });
+    if (!this.closed) this.holdProcess();
   }
 
   private send(message: ToWorker): void {

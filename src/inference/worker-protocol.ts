@@ -10,6 +10,8 @@ import type { BackendPreference } from './backend.js';
 export interface WorkerOptions {
   readonly modelsDir: string;
   readonly backend: BackendPreference;
+  /** Listed first by models(), so it is the default; the others follow by id. */
+  readonly defaultModel?: string;
   readonly maxBatch?: number;
   readonly turnMs?: number;
 }

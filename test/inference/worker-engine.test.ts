@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/core/errors.js';
@@ -107,5 +110,33 @@ describe('WorkerEngine', () => {
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as ModelLoadError).file).toBe(join(broken, 'bad', 'model.json'));
     expect((error as Error).message).toMatch(/not valid JSON/);
+  });
+
+  it('lists the default model first', async () => {
+    const two = join(dir.path, 'two');
+    await saveTinyModel(two, 'alpha', [8]);
+    await saveTinyModel(two, 'zeta', [8]);
+    const worker = await WorkerEngine.start({ modelsDir: two, backend: 'wasm', defaultModel: 'zeta' }, silent);
+    try {
+      expect(worker.models().map((m) => m.id)).toEqual(['zeta', 'alpha']);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('does not keep a process alive once its generations are done, even without close()', async () => {
+    const script = join(dir.path, 'forgetful.mts');
+    const engineUrl = new URL('../../src/inference/worker-engine.ts', import.meta.url).href;
+    await writeFile(script, [
+      `import { WorkerEngine } from ${JSON.stringify(engineUrl)};`,
+      'const quiet = { debug() {}, info() {}, warn() {}, error() {} };',
+      `const engine = await WorkerEngine.start({ modelsDir: ${JSON.stringify(join(dir.path, 'models'))}, backend: 'wasm' }, quiet);`,
+      "let text = '';",
+      "for await (const chunk of engine.generate({ seed: 'the', model: 'tiny', temperature: 1, length: 30, randomSeed: 1 })) text += chunk;",
+      'process.stdout.write(String(text.length));',
+    ].join('\n'));
+    const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+    const { stdout } = await promisify(execFile)(process.execPath, [tsx, script], { timeout: 30_000 });
+    expect(stdout).toBe('30');
   });
 });
