@@ -89,10 +89,10 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
  */
 function referenceDifference(model: ReturnType<typeof buildCharLstm>, manifest: GpuManifest): number {
   return tf.tidy(() => {
-    const input = tf.oneHot(tf.tensor1d(manifest.check.ids, 'int32'), manifest.vocab.length).expandDims(0);
+    const input = tf.expandDims(tf.oneHot(tf.tensor1d(manifest.check.ids, 'int32'), manifest.vocab.length), 0);
     const probs = model.predict(input) as tf.Tensor3D;
     const steps = manifest.check.ids.length;
-    const last = probs.slice([0, steps - 1, 0], [1, 1, manifest.vocab.length]).reshape([-1]);
+    const last = tf.reshape(tf.slice(probs, [0, steps - 1, 0], [1, 1, manifest.vocab.length]), [-1]);
     return tf.max(tf.abs(tf.sub(last, tf.tensor1d(manifest.check.last_probs)))).dataSync()[0] ?? Infinity;
   });
 }
