@@ -60,7 +60,7 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
   MODELS_DIR: z.string().trim().default('models'),
-  DEFAULT_MODEL: optionalText,
+  DEFAULT_MODEL: z.string().trim().default('scifi'),
   TF_BACKEND: z
     .enum(['auto', 'tensorflow', 'wasm', 'cpu'], { message: 'expected auto, tensorflow, wasm or cpu' })
     .default('auto'),

@@ -34,7 +34,10 @@ const USER = `${CONSOLE_PLATFORM}:local:you`;
 export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAdapter {
   const screen = new TerminalScreen(options.output, options.tty);
   const byName = new Map(options.commands.map((c) => [c.name, c]));
-  const handling = new Set<Promise<void>>();
+  // Lines are handled one after another, as typed: "/scifi-temperature 0.8" then "/scifi" must
+  // see the new temperature. A story's run() returns once it is accepted, so this never waits
+  // for a story to be written.
+  let handled: Promise<void> = Promise.resolve();
   let stories = 0;
   let endInput!: () => void;
   const inputEnded = new Promise<void>((resolve) => (endInput = resolve));
@@ -85,11 +88,10 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
     async start() {
       const lines = createInterface({ input: options.input, terminal: false });
       lines.on('line', (line) => {
-        const task = handle(line).finally(() => handling.delete(task));
-        handling.add(task);
+        handled = handled.then(() => handle(line));
       });
       lines.on('close', () => {
-        void Promise.all([...handling]).then(() => endInput());
+        void handled.then(() => endInput());
       });
       if (options.tty) {
         screen.note('Type an opening line (or /help). Ctrl-D to quit once the stories are done.');
