@@ -86,7 +86,12 @@ export class BatchEngine implements InferenceEngine {
       channel.end();
       return channel;
     }
-    signal?.addEventListener('abort', () => channel.end(), { once: true });
+    if (signal !== undefined) {
+      const onAbort = (): void => channel.end();
+      signal.addEventListener('abort', onAbort, { once: true });
+      // A long-lived signal (one per user or per shutdown) must not keep finished streams alive.
+      channel.onClose(() => signal.removeEventListener('abort', onAbort));
+    }
     served.loop.add({ seedIds, length, temperature, random, channel });
     return channel;
   }

@@ -8,12 +8,19 @@ export class CharChannel implements AsyncIterable<string> {
   private finished = false;
   private failure: unknown;
   private wake: (() => void) | undefined;
+  private closeListeners: (() => void)[] = [];
 
   /** Called once when the consumer stops reading early (break/return from for-await). */
   constructor(private readonly onCancel: () => void = () => {}) {}
 
   get closed(): boolean {
     return this.finished;
+  }
+
+  /** Runs once when the stream finishes, however it finishes (end, failure, reader gone). */
+  onClose(listener: () => void): void {
+    if (this.finished) listener();
+    else this.closeListeners.push(listener);
   }
 
   push(text: string): void {
@@ -23,6 +30,7 @@ export class CharChannel implements AsyncIterable<string> {
   }
 
   end(): void {
+    if (this.finished) return;
     this.finished = true;
     this.notify();
   }
@@ -53,6 +61,7 @@ export class CharChannel implements AsyncIterable<string> {
       if (!completed && !this.finished) {
         this.finished = true;
         this.onCancel();
+        this.notify();
       }
     }
   }
@@ -61,5 +70,10 @@ export class CharChannel implements AsyncIterable<string> {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
+    if (this.finished) {
+      const listeners = this.closeListeners;
+      this.closeListeners = [];
+      for (const listener of listeners) listener();
+    }
   }
 }

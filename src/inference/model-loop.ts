@@ -65,8 +65,18 @@ export class ModelLoop {
       return;
     }
     this.waiting.push({ ...job, fed: 0, generated: 0, lastId: job.seedIds[job.seedIds.length - 1] ?? 0 });
-    this.running ??= this.run().finally(() => {
+    this.kick();
+  }
+
+  /**
+   * Starts the loop unless it runs. A job added after the loop's last look but before its promise
+   * settled would otherwise wait for ever: the loop looks again once it has settled.
+   */
+  private kick(): void {
+    if (this.running !== undefined) return;
+    this.running = this.run().finally(() => {
       this.running = undefined;
+      if (this.waiting.length > 0 && !this.closed) this.kick();
     });
   }
 

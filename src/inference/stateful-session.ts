@@ -74,8 +74,13 @@ export class StatefulBatch {
       hot[row * vocab + id] = 1;
     });
     const oneHot = tf.tensor2d(hot, [this.rows, vocab]);
-    const { probabilities, state } = lstmStep(this.weights, oneHot, this.state);
-    oneHot.dispose();
+    let result: ReturnType<typeof lstmStep>;
+    try {
+      result = lstmStep(this.weights, oneHot, this.state);
+    } finally {
+      oneHot.dispose();
+    }
+    const { probabilities, state } = result;
     disposeState(this.state);
     this.state = state;
     const values = probabilities.dataSync() as Float32Array;

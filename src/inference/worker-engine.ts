@@ -19,6 +19,7 @@ export class WorkerEngine implements InferenceEngine {
   private readonly closing = new Map<number, () => void>();
   private nextNonce = 1;
   private crash: Error | undefined;
+  /** Set when close() begins, so the worker's own exit is not mistaken for a crash. */
   private closed = false;
 
   private constructor(
@@ -40,6 +41,7 @@ export class WorkerEngine implements InferenceEngine {
    * the end of its input); one with generations in flight does, so none is cut short.
    */
   private holdProcess(): void {
+    if (this.closed) return; // close() holds the process until the worker is gone.
     if (this.pending.size > 0) this.worker.ref();
     else this.worker.unref();
   }
@@ -86,10 +88,15 @@ export class WorkerEngine implements InferenceEngine {
       channel.end();
       return channel;
     }
-    signal?.addEventListener('abort', () => {
-      this.abort(nonce);
-      channel.end();
-    }, { once: true });
+    if (signal !== undefined) {
+      const onAbort = (): void => {
+        this.abort(nonce);
+        channel.end();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      // A long-lived signal (one per user or per shutdown) must not keep finished streams alive.
+      channel.onClose(() => signal.removeEventListener('abort', onAbort));
+    }
     this.pending.set(nonce, channel);
     this.holdProcess();
     this.send({ op: 'generate', nonce, request });
@@ -109,9 +116,12 @@ export class WorkerEngine implements InferenceEngine {
     }
     const nonce = this.nextNonce++;
     const done = new Promise<void>((resolve) => this.closing.set(nonce, resolve));
+    this.closed = true;
+    this.worker.ref();
     this.send({ op: 'close', nonce });
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-    this.closed = true;
+    for (const channel of this.pending.values()) channel.fail(new Error('the inference engine is shut down'));
+    this.pending.clear();
     await this.worker.terminate();
   }
 
@@ -143,7 +153,7 @@ export class WorkerEngine implements InferenceEngine {
 
   private abort(nonce: number): void {
     if (this.pending.delete(nonce) && this.crash === undefined && !this.closed) this.send({ op: 'abort', nonce });
-    if (!this.closed) this.holdProcess();
+    this.holdProcess();
   }
 
   private send(message: ToWorker): void {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/core/errors.js';
@@ -110,6 +111,12 @@ describe('BatchEngine', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(engine.activeRows('tiny')).toBe(0);
+  });
+
+  it('lets go of a long-lived signal once each stream is over', async () => {
+    const shutdown = new AbortController();
+    await Promise.all([1, 2, 3].map((i) => collect(engine.generate({ ...base, length: 10, randomSeed: i }, shutdown.signal))));
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 
   it('yields nothing for an already aborted signal', async () => {
