@@ -5,6 +5,7 @@ import { chooseBackend } from '../../src/inference/backend.js';
 import { loadModelDir } from '../../src/inference/model-files.js';
 import { exportModel } from '../../src/training/export.js';
 import { chunkLoss, disposeState, forwardChunk, zeroState } from '../../src/training/lstm/forward.js';
+import { runChunk } from '../../src/training/lstm/manual-step.js';
 import { disposeParams, flatParams, initParams } from '../../src/training/lstm/params.js';
 import { Rng } from '../../src/training/rng.js';
 import { MemoryLogger } from '../fakes/silent-logger.js';
@@ -24,8 +25,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-describe('hand-written LSTM backward', () => {
-  it('gives the same loss and gradients as tfjs autograd on the plain ops', () => {
+describe('hand-written forward/backward (runChunk)', () => {
+  it('gives the same loss, gradients and final state as tfjs autograd on the plain ops', () => {
     const vocab = 7;
     const units = [5, 4];
     const batch = 3;
@@ -40,17 +41,19 @@ describe('hand-written LSTM backward', () => {
       c: units.map((u) => tf.randomNormal([batch, u], 0, 0.5, 'float32', 12) as tf.Tensor2D),
     };
     const vars = flatParams(params);
-    const run = (reference: boolean) =>
-      tf.variableGrads(() => chunkLoss(forwardChunk(params, ids, batch, state, reference).logits, targets, vocab), vars);
-    const fast = run(false);
-    const ref = run(true);
-    expect(fast.value.dataSync()[0]).toBeCloseTo(ref.value.dataSync()[0] as number, 6);
-    for (const v of vars) {
-      const diff = maxAbsDiff(fast.grads[v.name]!.dataSync(), ref.grads[v.name]!.dataSync());
+    const ref = tf.variableGrads(() => chunkLoss(forwardChunk(params, ids, batch, state).logits, targets, vocab), vars);
+    const manual = runChunk(params, { inputs: ids.dataSync() as Int32Array, targets: targets.dataSync() as Int32Array, batch }, state, true);
+    expect(manual.loss.dataSync()[0]).toBeCloseTo(ref.value.dataSync()[0] as number, 5);
+    vars.forEach((v, k) => {
+      const diff = maxAbsDiff(manual.grads![k]!.dataSync(), ref.grads[v.name]!.dataSync());
       expect(diff).toBeLessThan(1e-5);
-    }
+    });
     // The gradients are not all zero (the comparison would then prove nothing).
-    expect(Math.max(...vars.map((v) => Math.max(...Array.from(fast.grads[v.name]!.dataSync(), Math.abs))))).toBeGreaterThan(1e-3);
+    expect(Math.max(...manual.grads!.map((g) => Math.max(...Array.from(g.dataSync(), Math.abs))))).toBeGreaterThan(1e-3);
+    // The state after the chunk is the reference's too.
+    const refOut = forwardChunk(params, ids, batch, state);
+    expect(maxAbsDiff(manual.state.h[1]!.dataSync(), refOut.state.h[1]!.dataSync())).toBeLessThan(1e-6);
+    expect(maxAbsDiff(manual.state.c[0]!.dataSync(), refOut.state.c[0]!.dataSync())).toBeLessThan(1e-6);
     disposeState(state);
     disposeParams(params);
   });

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CharLstmParams } from './params.js';
 import { matMulFast, oneHotMatMul } from './fast-matmul.js';
-import { lstmLayer, type LayerRun } from './lstm-layer.js';
 
 /** h and c of every layer, each [batch, units]. */
 export interface LstmState {
@@ -27,8 +26,9 @@ export interface ChunkOutput {
 }
 
 /**
- * Runs a chunk through the network layer by layer: each layer's input projection for all T steps
- * is one large product ([T·B, in]·[in, 4u]), so only the recurrent product h·U runs per step.
+ * The network in plain tfjs ops, differentiable by tfjs autograd: the reference that the
+ * hand-written pass in manual-step.ts is tested against (and a readable statement of the maths).
+ * Slow on wasm (it cuts large tensors per step); training uses runChunk.
  *
  * @param inputs time-major character ids, shape [T·B] (row t*batch + b).
  */
@@ -37,8 +37,6 @@ export function forwardChunk(
   inputs: tf.Tensor1D,
   batch: number,
   state: LstmState,
-  /** Use plain autograd for the LSTM layers (slower); the tests compare both. */
-  reference = false,
 ): ChunkOutput {
   let layerInput = oneHotFloat(inputs, params.vocabSize);
   const h: tf.Tensor2D[] = [];
@@ -47,19 +45,10 @@ export function forwardChunk(
     const projected =
       li === 0 ? oneHotMatMul(layerInput, layer.kernel as tf.Tensor2D) : matMulFast(layerInput, layer.kernel as tf.Tensor2D);
     const zx = tf.add(projected, layer.bias) as tf.Tensor2D;
-    const h0 = state.h[li] as tf.Tensor2D;
-    const c0 = state.c[li] as tf.Tensor2D;
-    if (reference) {
-      const out = referenceLayer(zx, layer.recurrent as tf.Tensor2D, h0, c0, batch);
-      h.push(out.h);
-      c.push(out.c);
-      layerInput = out.outputs;
-    } else {
-      const out = lstmLayer(zx, layer.recurrent as tf.Tensor2D, h0, c0, batch);
-      h.push(out.h);
-      c.push(out.c);
-      layerInput = out.outputs;
-    }
+    const out = referenceLayer(zx, layer.recurrent as tf.Tensor2D, state.h[li] as tf.Tensor2D, state.c[li] as tf.Tensor2D, batch);
+    h.push(out.h);
+    c.push(out.c);
+    layerInput = out.outputs;
   });
   const logits = tf.add(matMulFast(layerInput, params.outKernel as tf.Tensor2D), params.outBias) as tf.Tensor2D;
   return { logits, state: { h, c } };
@@ -83,7 +72,12 @@ export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
   return tf.tidy(() => tf.cast(tf.oneHot(ids, depth), 'float32')) as tf.Tensor2D;
 }
 
-/** The same layer in plain tfjs ops, differentiated by autograd: the reference for lstmLayer. */
+interface LayerRun {
+  readonly outputs: tf.Tensor2D;
+  readonly h: tf.Tensor2D;
+  readonly c: tf.Tensor2D;
+}
+
 function referenceLayer(zx: tf.Tensor2D, recurrent: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, batch: number): LayerRun {
   const steps = zx.shape[0] / batch;
   const perStep = tf.split(zx, steps, 0) as tf.Tensor2D[];

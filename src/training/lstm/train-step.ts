@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's CommonJS build registers no gradients; tfjs-layers registers them all (global registry).
 import '@tensorflow/tfjs-layers';
-import { chunkLoss, correctCount, forwardChunk, type LstmState } from './forward.js';
+import type { LstmState } from './forward.js';
+import { runChunk } from './manual-step.js';
 import { flatParams, type CharLstmParams } from './params.js';
 import type { Adam } from './adam.js';
 
@@ -30,7 +31,8 @@ export interface StepOptions {
 }
 
 /**
- * One truncated-BPTT step: forward the chunk from `state`, backpropagate within the chunk, clip the
+ * One truncated-BPTT step: forward the chunk from `state`, backpropagate within the chunk (by the
+ * hand-written pass in manual-step.ts), clip the
  * global gradient norm, and apply Adam — unless the loss or gradient is not finite, in which case
  * the weights are left untouched and the caller decides (roll back, lower the learning rate).
  */
@@ -42,45 +44,23 @@ export function trainStep(
   options: StepOptions,
 ): StepResult {
   const vars = flatParams(params);
-  let nextState: LstmState | undefined;
-  let correctT: tf.Scalar | undefined;
-  const inputsT = tf.tensor1d(input.inputs, 'int32');
-  const targetsT = tf.tensor1d(input.targets, 'int32');
-  const { value, grads } = tf.variableGrads(() => {
-    const out = forwardChunk(params, inputsT, input.batch, state);
-    nextState = { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) };
-    correctT = tf.keep(correctCount(out.logits, targetsT));
-    return chunkLoss(out.logits, targetsT, params.vocabSize);
-  }, vars);
-  inputsT.dispose();
-  targetsT.dispose();
-  const gradList = vars.map((v) => grads[v.name] as tf.Tensor);
+  const result = runChunk(params, input, state, true);
+  const grads = result.grads as tf.Tensor[];
   const normT = tf.tidy(() => {
-    const squares = gradList.map((g) => tf.sum(tf.square(g)));
-    const total = tf.sqrt(tf.addN(squares));
+    const total = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
     return options.injectNaN ? tf.mul(total, NaN) : total;
   });
-  const [loss, gradNorm, correct] = [value.dataSync()[0], normT.dataSync()[0], (correctT as tf.Scalar).dataSync()[0]] as [
-    number,
-    number,
-    number,
-  ];
-  value.dispose();
-  normT.dispose();
-  (correctT as tf.Scalar).dispose();
+  const loss = result.loss.dataSync()[0] as number;
+  const gradNorm = normT.dataSync()[0] as number;
+  const correct = result.correct.dataSync()[0] as number;
+  tf.dispose([result.loss, result.correct, normT]);
   const finite = Number.isFinite(loss) && Number.isFinite(gradNorm);
   if (finite) {
     const scale = gradNorm > options.clipNorm ? options.clipNorm / gradNorm : 1;
-    adam.apply(vars, gradList, options.learningRate, scale);
+    adam.apply(vars, grads, options.learningRate, scale);
   }
-  gradList.forEach((g) => g.dispose());
-  return {
-    loss: finite ? loss : NaN,
-    correct,
-    gradNorm,
-    state: nextState as LstmState,
-    applied: finite,
-  };
+  tf.dispose(grads);
+  return { loss: finite ? loss : NaN, correct, gradNorm, state: result.state, applied: finite };
 }
 
 /** Forward only: summed cross-entropy (nats) and correct count for a chunk, for validation. */
@@ -89,15 +69,9 @@ export function evalStep(
   input: StepInput,
   state: LstmState,
 ): { lossSum: number; correct: number; state: LstmState } {
-  let nextState: LstmState | undefined;
-  const [lossSum, correct] = tf.tidy(() => {
-    const inputsT = tf.tensor1d(input.inputs, 'int32');
-    const targetsT = tf.tensor1d(input.targets, 'int32');
-    const out = forwardChunk(params, inputsT, input.batch, state);
-    nextState = { h: out.state.h.map((t) => tf.keep(t)), c: out.state.c.map((t) => tf.keep(t)) };
-    const n = input.targets.length;
-    const loss = tf.mul(chunkLoss(out.logits, targetsT, params.vocabSize), n);
-    return [loss.dataSync()[0] as number, correctCount(out.logits, targetsT).dataSync()[0] as number];
-  });
-  return { lossSum, correct, state: nextState as LstmState };
+  const result = runChunk(params, input, state, false);
+  const lossSum = (result.loss.dataSync()[0] as number) * input.targets.length;
+  const correct = result.correct.dataSync()[0] as number;
+  tf.dispose([result.loss, result.correct]);
+  return { lossSum, correct, state: result.state };
 }
