@@ -20,6 +20,11 @@ const surfaceSchema = z.object({
   extra: z.record(z.string(), z.unknown()).optional(),
 });
 
+const presentationSchema = z.object({
+  title: z.string().optional(),
+  notes: z.array(z.string()).optional(),
+});
+
 const kindSchema = z.enum(['story', 'regenerate', 'daily']);
 const stateSchema = z.enum(['queued', 'running', 'done', 'failed']);
 
@@ -31,12 +36,19 @@ export interface JobRow {
   request_json: string;
   surface_json: string | null;
   reply_to: string | null;
+  presentation_json: string | null;
   state: string;
   created_at: number;
 }
 
 export function encodeRequest(request: GenerationRequest): string {
   return JSON.stringify(request);
+}
+
+/** Title and notes, or null when the job has neither. */
+export function encodePresentation(job: Pick<JobRecord, 'title' | 'notes'>): string | null {
+  if (job.title === undefined && (job.notes === undefined || job.notes.length === 0)) return null;
+  return JSON.stringify({ title: job.title, notes: job.notes });
 }
 
 export function encodeSurface(surface: SurfaceAddress): string {
@@ -48,6 +60,10 @@ export function decodeJobRow(row: JobRow): JobRecord {
   const request = parseColumn(row, 'request_json', row.request_json, requestSchema);
   const surface =
     row.surface_json === null ? undefined : parseColumn(row, 'surface_json', row.surface_json, surfaceSchema);
+  const presentation =
+    row.presentation_json === null
+      ? {}
+      : parseColumn(row, 'presentation_json', row.presentation_json, presentationSchema);
   const kind: JobKind = kindSchema.parse(row.kind);
   const state: JobState = stateSchema.parse(row.state);
   return {
@@ -58,6 +74,8 @@ export function decodeJobRow(row: JobRow): JobRecord {
     request: dropUndefined(request) as GenerationRequest,
     ...(surface !== undefined ? { surface: dropUndefined(surface) as SurfaceAddress } : {}),
     ...(row.reply_to !== null ? { replyTo: row.reply_to } : {}),
+    ...(presentation.title !== undefined ? { title: presentation.title } : {}),
+    ...(presentation.notes !== undefined ? { notes: presentation.notes } : {}),
     state,
     createdAt: row.created_at,
   };

@@ -40,6 +40,8 @@ const MIGRATIONS: readonly string[] = [
     request_json TEXT NOT NULL,
     surface_json TEXT,
     reply_to     TEXT,
+    -- What is shown above the story (title line, notes about the seed), so a resumed job looks the same.
+    presentation_json TEXT,
     state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL

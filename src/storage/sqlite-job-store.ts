@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { JobRecord, JobState, JobStore, Logger, SurfaceAddress } from '../core/ports.js';
-import { decodeJobRow, encodeRequest, encodeSurface, type JobRow } from './job-row-codec.js';
+import { decodeJobRow, encodePresentation, encodeRequest, encodeSurface, type JobRow } from './job-row-codec.js';
 
-type InsertParams = [string, string, string, string, string, string | null, string | null, string, number, number];
+type InsertParams = [
+  string, string, string, string, string, string | null, string | null, string | null, string, number, number,
+];
 
 /**
  * Generation jobs, written before the user is told a job was accepted, so a restarted process can
@@ -20,13 +22,13 @@ export class SqliteJobStore implements JobStore {
     private readonly logger?: Logger,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO jobs (id, kind, channel_id, user_id, request_json, surface_json, reply_to, state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO jobs (id, kind, channel_id, user_id, request_json, surface_json, reply_to, presentation_json, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateSurface = db.prepare('UPDATE jobs SET surface_json = ?, updated_at = ? WHERE id = ?');
     this.updateState = db.prepare('UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?');
     this.selectUnfinished = db.prepare(
-      `SELECT id, kind, channel_id, user_id, request_json, surface_json, reply_to, state, created_at
+      `SELECT id, kind, channel_id, user_id, request_json, surface_json, reply_to, presentation_json, state, created_at
        FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid`,
     );
     this.deleteFinished = db.prepare(
@@ -43,6 +45,7 @@ export class SqliteJobStore implements JobStore {
       encodeRequest(job.request),
       job.surface === undefined ? null : encodeSurface(job.surface),
       job.replyTo ?? null,
+      encodePresentation(job),
       job.state,
       job.createdAt,
       Date.now(),

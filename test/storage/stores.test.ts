@@ -129,6 +129,15 @@ describe('SQLite stores', () => {
       expect(unfinished[1]).toEqual(job('b', 20, { state: 'running', surface }));
     });
 
+    it('keeps a daily story title and seed notes, so a resumed job shows them again', () => {
+      const daily = job('d', 5, { kind: 'daily', title: '📖 The Last Robot — story of the day, 2026-11-28', notes: ['(No opening line given, so I picked one.)'] });
+      db.jobs.create(daily);
+      db.jobs.create(job('plain', 6, { notes: [] }));
+      const [first, second] = db.jobs.unfinished();
+      expect(first).toEqual(daily);
+      expect(second).toEqual(job('plain', 6));
+    });
+
     it('rejects updates to a job it never stored', () => {
       expect(() => db.jobs.setState('ghost', 'done')).toThrow(/no job with id ghost/);
       expect(() => db.jobs.setSurface('ghost', { platform: 'x', channelId: 'x', messageIds: [] })).toThrow(/ghost/);
