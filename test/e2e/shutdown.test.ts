@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { startBot } from './run-bot.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('operations, end to end', () => {
+  it('serves /healthz and /metrics, and on SIGTERM leaves an unfinished story to resume', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scifi-ops-'));
+    const port = await freePort();
+    const bot = startBot({ DATA_DIR: dataDir, METRICS_PORT: String(port), SHUTDOWN_GRACE_SECONDS: '0' });
+    bot.child.stdin.write('/scifi A long voyage began\n');
+    await bot.waitFor('[story 1] A long voyage began');
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/scifi_jobs_queued_total 1/);
+    expect(metrics).toMatch(/scifi_backend_info\{backend="(wasm|tensorflow|cpu)"\} 1/);
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    const db = new Database(join(dataDir, 'scifi-bot.sqlite'), { readonly: true });
+    const state = () => (db.prepare('SELECT state FROM jobs').get() as { state: string }).state;
+    expect(state()).toBe('running');
+
+    const again = startBot({ DATA_DIR: dataDir });
+    again.child.stdin.end();
+    expect(await again.exited).toBe(0);
+    expect(state()).toBe('done');
+    expect(again.stdout()).toContain('A long voyage began');
+    db.close();
+  }, 120_000);
+});
