@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { allCommands, scifiDaily, scifiModel, scifiTemperature } from '../../commands/index.js';
+import type { BotServices, DailyService } from '../../src/core/bot-services.js';
+import type { CommandContext, OptionValues } from '../../src/core/command.js';
+import { createBot } from '../../src/core/create-bot.js';
+import { MemoryJobStore, MemoryRecordStore, MemorySettingsStore } from '../fakes/memory-stores.js';
+import { RecordingSurface } from '../fakes/recording-surface.js';
+import { ScriptedEngine } from '../fakes/scripted-engine.js';
+import { MemoryLogger } from '../fakes/silent-logger.js';
+
+const CHANNEL = 'test:ws:chan';
+
+function makeBot(daily?: Partial<DailyService>): BotServices {
+  return createBot({
+    engine: new ScriptedEngine(),
+    settingsStore: new MemorySettingsStore(),
+    records: new MemoryRecordStore(),
+    jobs: new MemoryJobStore(),
+    limits: { concurrency: 2, maxWaiting: 5, maxWaitingPerUser: 2, jobsPerMinute: 10 },
+    createDaily: () => ({
+      schedule: (s) => s,
+      cancel: () => false,
+      get: () => undefined,
+      nextRun: () => undefined,
+      ...daily,
+    }),
+    logger: new MemoryLogger(),
+  });
+}
+
+function context(bot: BotServices, options: OptionValues, manager: boolean) {
+  const replies: string[] = [];
+  const ctx: CommandContext = {
+    platform: 'test',
+    channelId: CHANNEL,
+    userId: 'test:ws:user',
+    options,
+    canManageChannel: async () => manager,
+    replyPrivately: async (text) => void replies.push(text),
+    storySurface: () => new RecordingSurface(2000, 0),
+    bot,
+  };
+  return { ctx, replies };
+}
+
+describe('command definitions', () => {
+  it('have unique lowercase names and described options within platform limits', () => {
+    const names = allCommands.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const command of allCommands) {
+      expect(command.name).toMatch(/^[a-z][a-z-]{0,31}$/);
+      expect(command.description.length).toBeLessThanOrEqual(100);
+      for (const option of command.options) expect(option.description.length).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('/scifi-temperature shows to anyone but changes only for managers', async () => {
+    const bot = makeBot();
+    const viewer = context(bot, {}, false);
+    await scifiTemperature.run(viewer.ctx);
+    expect(viewer.replies).toEqual(["This channel's temperature is 0.4."]);
+    await expect(scifiTemperature.run(context(bot, { value: 0.9 }, false).ctx)).rejects.toMatchObject({ code: 'forbidden' });
+    const manager = context(bot, { value: 0.9 }, true);
+    await scifiTemperature.run(manager.ctx);
+    expect(manager.replies).toEqual(['Temperature for this channel is now 0.9 (was 0.4).']);
+    expect(bot.settings.effective(CHANNEL).temperature).toBe(0.9);
+  });
+
+  it('/scifi-model lists the models and lets managers choose one', async () => {
+    const bot = makeBot();
+    const list = context(bot, {}, false);
+    await scifiModel.run(list.ctx);
+    expect(list.replies[0]).toContain('▸ scifi');
+    expect(list.replies[0]).toContain('• melville');
+    await expect(scifiModel.run(context(bot, { name: 'melville' }, false).ctx)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(scifiModel.run(context(bot, { name: 'tolkien' }, true).ctx)).rejects.toMatchObject({ code: 'unknown-model' });
+    await scifiModel.run(context(bot, { name: 'melville' }, true).ctx);
+    expect(bot.settings.effective(CHANNEL).model).toBe('melville');
+  });
+
+  it('/scifi-daily schedules, turns off, and refuses non-managers', async () => {
+    const scheduled: unknown[] = [];
+    const bot = makeBot({
+      schedule: (s) => (scheduled.push(s), s),
+      cancel: () => true,
+      nextRun: () => new Date('2026-11-29T08:30:00Z'),
+    });
+    const set = context(bot, { time: '09:30', timezone: 'Europe/Berlin', seed: 'The probe' }, true);
+    await scifiDaily.run(set.ctx);
+    expect(scheduled).toEqual([{ channelId: CHANNEL, time: '09:30', timeZone: 'Europe/Berlin', seed: 'The probe' }]);
+    expect(set.replies[0]).toBe('A story will be posted here every day at 09:30 (Europe/Berlin); the next one 2026-11-29 08:30 UTC.');
+    const off = context(bot, { time: 'OFF' }, true);
+    await scifiDaily.run(off.ctx);
+    expect(off.replies).toEqual(['The daily story is off for this channel.']);
+    await expect(scifiDaily.run(context(bot, { time: '10:00' }, false).ctx)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
