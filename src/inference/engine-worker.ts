@@ -35,7 +35,12 @@ try {
   const found = await loadModelsDir(options.modelsDir);
   // The default model first: models() lists it first, and callers take the first as the default.
   const loaded = [...found.filter((m) => m.meta.id === options.defaultModel), ...found.filter((m) => m.meta.id !== options.defaultModel)];
-  const models = loaded.map((m) => ({ id: m.meta.id, description: m.meta.description, vocab: m.meta.vocab }));
+  const models = loaded.map(({ meta }) => ({
+    id: meta.id,
+    description: meta.description,
+    vocab: meta.vocab,
+    sequenceLength: meta.sequenceLength,
+  }));
   engine = new BatchEngine(loaded, { backend, logger, maxBatch: options.maxBatch, turnMs: options.turnMs });
   port.on('message', (message: ToWorker) => void handle(message));
   send({ op: 'ready', backend, models });

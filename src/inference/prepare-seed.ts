@@ -4,9 +4,12 @@ import type { Random } from './sampling.js';
 
 /**
  * How much seed is worth feeding: the LSTM state carries a few hundred characters of context at
- * most, so a longer seed is fed by its tail.
+ * most, so a longer seed is fed by its tail. A model trained on windows of n characters gets
+ * about n (within these bounds): it never learnt to carry more, and every seed character costs
+ * one step of its batch before the first new character appears.
  */
 export const SEED_TAIL_CHARS = 300;
+export const SEED_TAIL_MIN_CHARS = 100;
 
 /** Stock openers for an empty seed: the kind of first lines the pulp stories of the corpus have. */
 export const STOCK_OPENERS: readonly string[] = [
@@ -20,6 +23,13 @@ export const STOCK_OPENERS: readonly string[] = [
 
 export interface SeedVocabulary {
   readonly vocab: readonly string[];
+  /** Training window length (meta.json's sequenceLength), which sets how much seed is fed. */
+  readonly sequenceLength?: number;
+}
+
+export function seedTailChars(model: SeedVocabulary): number {
+  const wanted = model.sequenceLength ?? SEED_TAIL_CHARS;
+  return Math.min(SEED_TAIL_CHARS, Math.max(SEED_TAIL_MIN_CHARS, wanted));
 }
 
 /**
@@ -30,7 +40,7 @@ export interface SeedVocabulary {
 export function prepareSeed(seed: string, model: SeedVocabulary, random: Random = Math.random): PreparedSeed {
   const known = new Set(model.vocab);
   const { text, dropped } = mapToVocabulary(boundedTail(seed), known);
-  const trimmed = tailAtWordStart(text, SEED_TAIL_CHARS);
+  const trimmed = tailAtWordStart(text, seedTailChars(model));
   if (trimmed.trim().length > 0) return { text: trimmed, dropped, usedDefaultOpener: false };
 
   // Openers the vocabulary spells fully; failing that, whatever of them it can spell.

@@ -20,6 +20,7 @@ export interface ServedModel {
   readonly id: string;
   readonly description: string;
   readonly vocab: readonly string[];
+  readonly sequenceLength: number;
 }
 
 export interface SerializedError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareSeed, SEED_TAIL_CHARS, STOCK_OPENERS } from '../../src/inference/prepare-seed.js';
+import { prepareSeed, SEED_TAIL_CHARS, SEED_TAIL_MIN_CHARS, STOCK_OPENERS } from '../../src/inference/prepare-seed.js';
 
 const model = { vocab: [...' abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,\'"-!?\n'] };
 
@@ -52,5 +52,13 @@ describe('prepareSeed', () => {
   it('never starts a long seed inside a surrogate pair', () => {
     const out = prepareSeed('🚀'.repeat(5_000), model);
     expect(out.dropped).toEqual(['🚀']);
+  });
+
+  it('feeds about as much seed as the model was trained on, within bounds', () => {
+    const long = 'abc '.repeat(200);
+    expect(prepareSeed(long, { ...model, sequenceLength: 200 }).text.length).toBeLessThanOrEqual(200);
+    expect(prepareSeed(long, { ...model, sequenceLength: 200 }).text.length).toBeGreaterThan(190);
+    expect(prepareSeed(long, { ...model, sequenceLength: 10 }).text.length).toBeGreaterThan(SEED_TAIL_MIN_CHARS - 5);
+    expect(prepareSeed(long, { ...model, sequenceLength: 5000 }).text.length).toBeLessThanOrEqual(SEED_TAIL_CHARS);
   });
 });

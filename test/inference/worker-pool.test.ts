@@ -4,6 +4,7 @@ import type { GenerationRequest } from '../../src/core/ports.js';
 import { chooseBackend } from '../../src/inference/backend.js';
 import { BatchEngine } from '../../src/inference/batch-engine.js';
 import { loadModelsDir } from '../../src/inference/model-files.js';
+import { startInferenceEngine } from '../../src/inference/start-engine.js';
 import { WorkerPool } from '../../src/inference/worker-pool.js';
 import { saveTinyModel, tempDir } from './tiny-model.js';
 
@@ -44,6 +45,18 @@ describe('WorkerPool', () => {
       expect(members.map((m) => m.inFlight)).toEqual([0, 0]);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('startInferenceEngine gives one worker or a pool, as configured', async () => {
+    const modelsDir = join(dir.path, 'models');
+    const single = await startInferenceEngine({ modelsDir, backend: 'wasm' }, silent);
+    const pool = await startInferenceEngine({ modelsDir, backend: 'wasm', workers: 2 }, silent);
+    try {
+      expect(single.backend()).toBe('wasm');
+      expect(pool.backend()).toBe('wasm×2');
+    } finally {
+      await Promise.all([single.close(), pool.close()]);
     }
   });
 });
