@@ -139,6 +139,17 @@ describe('train', () => {
     expect(log.history.length).toBeGreaterThanOrEqual(2);
     expect(await readFile(join(dir.path, 'models', 'export', 'training.svg'), 'utf8')).toMatch(/^<svg[\s\S]*polyline/);
   });
+  it('warm-starts from models/<id> when there is no checkpoint to resume', async () => {
+    const fresh = await losses(options('cold', { maxSteps: 1 }));
+    const warm: number[] = [];
+    const result = await train({
+      ...options('warm', { maxSteps: 1, resume: true, modelDir: join(dir.path, 'models', 'export'), skipFinal: true }),
+      onStep: ({ loss }) => warm.push(loss),
+    });
+    expect(result.events.map((e) => e.kind)).toContain('warm-start');
+    // The exported weights already know the text: their first loss is well below a fresh start's.
+    expect(warm[0]!).toBeLessThan(fresh[0]! - 0.3);
+  });
 });
 
 describe('prepare → train → export → load → generate', () => {
