@@ -53,6 +53,8 @@ export interface TrainOptions {
   readonly maxSteps?: number;
   readonly seed?: number;
   readonly description?: string;
+  /** Export to modelDir at every new best validation (default true); the final export replaces it. */
+  readonly exportOnBest?: boolean;
   /** Skip the final test-set evaluation and export (tests that only look at steps). */
   readonly skipFinal?: boolean;
   readonly logger: Logger;
@@ -194,6 +196,10 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       await save(bestDir);
       await save(lastDir);
       lastCheckpointAt = Date.now();
+      if (options.exportOnBest !== false) {
+        // A usable model exists from the first validation on, even if the run is killed later.
+        await exportModel(run.params, modelMeta(options, data, units, batcher, run, { valid: v, interim: true }), options.modelDir);
+      }
     } else {
       run.staleValidations++;
       if (run.staleValidations >= PLATEAU_PATIENCE && run.learningRate > MIN_LEARNING_RATE) {
@@ -477,6 +483,40 @@ function summary(run: RunState, stoppedBy: TrainSummary['stoppedBy'], exported: 
   };
 }
 
+/** meta.json for an export: the contract fields plus how the weights came to be. */
+function modelMeta(
+  options: TrainOptions,
+  data: Prepared,
+  units: readonly number[],
+  batcher: StreamBatcher,
+  at: { step: number; charsSeen: number; trainSeconds: number },
+  scores: { valid: EvalResult; test?: EvalResult; interim?: boolean },
+): ModelMeta {
+  const score = (r: EvalResult) => ({ bpc: r.bpc, accuracy: r.accuracy, chars: r.chars });
+  return {
+    format: 1,
+    id: options.modelId,
+    description: options.description ?? '',
+    vocab: data.vocab,
+    units: [...units],
+    sequenceLength: options.sequenceLength,
+    training: {
+      trainer: 'src/training (hand-written LSTM forward/backward, tfjs)',
+      corpus: (data.report as { corpusDir?: unknown }).corpusDir,
+      splits: (data.report as { splits?: unknown }).splits,
+      batch: options.batch,
+      steps: at.step,
+      epochs: at.step / batcher.chunksPerEpoch,
+      charsSeen: at.charsSeen,
+      trainSeconds: Math.round(at.trainSeconds),
+      // An interim export (at a new best validation, mid-run) is scored on the validation subset only.
+      ...(scores.interim ? { interim: true, validSubset: score(scores.valid) } : { valid: score(scores.valid) }),
+      ...(scores.test ? { test: score(scores.test) } : {}),
+      date: new Date().toISOString(),
+    },
+  };
+}
+
 /** Best weights → full validation and test scores → models/<id>/ with meta and the plot. */
 async function finish(
   options: TrainOptions,
@@ -494,28 +534,8 @@ async function finish(
     const valid = evaluateIds(params, data.valid, evalOptions);
     const test = evaluateIds(params, data.test, evalOptions);
     options.logger.info({ valid, test }, `final: validation bpc ${valid.bpc.toFixed(3)}, test bpc ${test.bpc.toFixed(3)}, test accuracy ${(100 * test.accuracy).toFixed(1)}%`);
-    const splits = (data.report as { splits?: unknown }).splits;
-    const meta: ModelMeta = {
-      format: 1,
-      id: options.modelId,
-      description: options.description ?? '',
-      vocab: data.vocab,
-      units: [...params.units],
-      sequenceLength: options.sequenceLength,
-      training: {
-        trainer: 'src/training (hand-written LSTM backward, wasm)',
-        corpus: (data.report as { corpusDir?: unknown }).corpusDir,
-        splits,
-        batch: options.batch,
-        steps: best?.state.step ?? run.step,
-        epochs: (best?.state.step ?? run.step) / batcher.chunksPerEpoch,
-        charsSeen: best?.state.charsSeen ?? run.charsSeen,
-        trainSeconds: Math.round(best?.state.trainSeconds ?? run.trainSeconds),
-        valid: { bpc: valid.bpc, accuracy: valid.accuracy, chars: valid.chars },
-        test: { bpc: test.bpc, accuracy: test.accuracy, chars: test.chars },
-        date: new Date().toISOString(),
-      },
-    };
+    const at = best ? best.state : { step: run.step, charsSeen: run.charsSeen, trainSeconds: run.trainSeconds };
+    const meta = modelMeta(options, data, params.units, batcher, at, { valid, test });
     await exportModel(params, meta, options.modelDir);
     await copyFile(join(options.checkpointDir, 'training.svg'), join(options.modelDir, 'training.svg')).catch(() => undefined);
     options.logger.info({ dir: options.modelDir }, `exported ${options.modelId}`);

@@ -139,6 +139,14 @@ describe('train', () => {
     expect(log.history.length).toBeGreaterThanOrEqual(2);
     expect(await readFile(join(dir.path, 'models', 'export', 'training.svg'), 'utf8')).toMatch(/^<svg[\s\S]*polyline/);
   });
+  it('exports at each new best validation, so a killed run still leaves a usable model', async () => {
+    await train(options('interim', { maxSteps: 6, evalEvery: 3, skipFinal: true }));
+    const { model, meta } = await loadModelDir(join(dir.path, 'models', 'interim'));
+    expect(meta.training).toMatchObject({ interim: true, validSubset: { bpc: expect.any(Number) } });
+    expect(meta.training['test']).toBeUndefined();
+    model.dispose();
+  });
+
   it('warm-starts from models/<id> when there is no checkpoint to resume', async () => {
     const fresh = await losses(options('cold', { maxSteps: 1 }));
     const warm: number[] = [];
