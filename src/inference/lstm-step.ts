@@ -26,8 +26,7 @@ export interface StepResult {
  */
 export function lstmStep(weights: StepWeights, oneHot: tf.Tensor2D, state: LstmState): StepResult {
   return tf.tidy(() => {
-    const two = tf.scalar(2);
-    const one = tf.scalar(1);
+    const { one, two } = weights;
     const h: tf.Tensor2D[] = [];
     const c: tf.Tensor2D[] = [];
     let below: tf.Tensor2D = oneHot;

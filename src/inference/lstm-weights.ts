@@ -30,6 +30,9 @@ export interface StepLayer {
 
 export interface StepWeights {
   readonly vocabSize: number;
+  /** Scalars 1 and 2 of the tanh-by-sigmoid identity, made once rather than at every step. */
+  readonly one: tf.Scalar;
+  readonly two: tf.Scalar;
   readonly layers: readonly StepLayer[];
   readonly denseKernel: tf.Tensor2D;
   readonly denseBias: tf.Tensor1D;
@@ -64,6 +67,8 @@ export function extractStepWeights(model: LayersModel): StepWeights {
   });
   return {
     vocabSize: denseKernel.shape[1],
+    one: tf.scalar(1),
+    two: tf.scalar(2),
     layers,
     denseKernel: tf.clone(denseKernel),
     denseBias: tf.clone(denseBias),
@@ -76,7 +81,7 @@ export function disposeStepWeights(weights: StepWeights): void {
       tf.dispose([gate.kernel, gate.bias]);
     }
   }
-  tf.dispose([weights.denseKernel, weights.denseBias]);
+  tf.dispose([weights.denseKernel, weights.denseBias, weights.one, weights.two]);
 }
 
 /**
