@@ -15,7 +15,7 @@ import { WorkerPool } from '../inference/worker-pool.js';
 import { createLogger } from '../logger.js';
 
 /**
- * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers 1]
+ * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers 1] [--rounds 3]
  *
  * Measures the inference engine against the original method and against the backend itself, and
  * prints a summary, then (last line) one JSON object. All figures are taken in each of a few rounds
@@ -23,7 +23,6 @@ import { createLogger } from '../logger.js';
  * With no trained model at models/<id>, a random 2×256 model of the same shape stands in.
  */
 const WINDOW = 100;
-const ROUNDS = 3;
 
 interface Round {
   readonly matmul: number;
@@ -43,6 +42,7 @@ async function main(): Promise<void> {
       backend: { type: 'string', default: 'auto' },
       'log-level': { type: 'string', default: 'warn' },
       workers: { type: 'string', default: '1' },
+      rounds: { type: 'string', default: '3' },
     },
   });
   const logger = createLogger(values['log-level']);
@@ -62,11 +62,12 @@ async function main(): Promise<void> {
     const workers = Number(values.workers);
     const engine = await WorkerPool.start({ modelsDir, backend: preference }, workers, logger);
     const request: GenerationRequest = { seed: 'It all began with', model: meta.id, temperature: 0.8, length: 1000 };
+    const roundCount = Math.max(1, Math.floor(Number(values.rounds)) || 1);
     const rounds: Round[] = [];
     try {
       // Every figure is taken in each round, close together in time, and the ratios are formed
       // within a round; the summary keeps each figure's median over the rounds.
-      for (let r = 0; r < ROUNDS; r++) {
+      for (let r = 0; r < roundCount; r++) {
         const step1 = stepSeconds(new StatefulBatch(weights), 1, 0.5);
         const step32 = stepSeconds(new StatefulBatch(weights), 32, 1);
         const round: Round = {
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
       step_vs_matmul: round(median((r) => r.stepGflops32 / r.matmul)),
       step_ms_b1: round(1e3 * median((r) => r.step1)),
       step_ms_b32: round(1e3 * median((r) => r.step32)),
-      rounds: ROUNDS,
+      rounds: roundCount,
     };
     say(`stateful/windowed ${result.stateful_vs_windowed} (target ≥ 100), batch32/1 ${result.batch32_vs_1} (≥ 8), ` +
       `step/matMul ${result.step_vs_matmul} (≥ 0.6)`);

@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseBackend } from '../../src/inference/backend.js';
+import { saveTinyModel, tempDir } from '../inference/tiny-model.js';
+
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+let dir: { path: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  await chooseBackend('cpu', silent);
+  dir = await tempDir();
+  await saveTinyModel(join(dir.path, 'models'), 'tiny', [16, 16]);
+});
+afterAll(() => dir.remove());
+
+describe('npm run bench', () => {
+  it('ends with one JSON line holding every figure the targets are read from', async () => {
+    const argv = [tsx, 'src/cli/bench.ts', '--models-dir', join(dir.path, 'models'), '--model', 'tiny', '--backend', 'wasm', '--rounds', '1'];
+    const { stdout } = await promisify(execFile)(process.execPath, argv, { cwd: process.cwd(), timeout: 120_000 });
+    const lines = stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    const result = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+    expect(result).toMatchObject({ model: 'tiny', backend: 'wasm', units: [16, 16], rounds: 1 });
+    for (const key of ['stateful_chars_per_s', 'windowed_chars_per_s', 'stateful_vs_windowed', 'batch32_chars_per_s',
+      'batch32_vs_1', 'matmul_gflops', 'step_gflops_b32']) {
+      expect(result[key], key).toBeGreaterThan(0);
+    }
+    expect(result['stateful_vs_windowed']).toBeCloseTo(
+      (result['stateful_chars_per_s'] as number) / (result['windowed_chars_per_s'] as number), 0);
+  });
+});
