@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBot, type BotProcess } from '../../e2e/run-bot.js';
+import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
+import { SlackRequestSender } from '../../fakes/slack/signed-requests.js';
+import { CHANNEL, USER, waitFor } from './harness.js';
+
+const SECRET = 'npm-start-signing-secret';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('npm start with Slack settings', () => {
+  let api: FakeSlackApi | undefined;
+  let bot: BotProcess | undefined;
+  let dataDir: string | undefined;
+  afterEach(async () => {
+    if (bot && bot.child.exitCode === null) bot.child.kill('SIGKILL');
+    await api?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs the Slack adapter over HTTP with the real model and writes a story', async () => {
+    api = new FakeSlackApi();
+    await api.start();
+    dataDir = mkdtempSync(join(tmpdir(), 'scifi-slack-e2e-'));
+    const port = await freePort();
+    bot = startBot({
+      DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: api.botToken,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_PORT: String(port),
+      SLACK_API_URL: api.apiUrl,
+      QUEUE_CONCURRENCY: '2',
+    });
+    const sender = new SlackRequestSender(`http://127.0.0.1:${port}/slack/events`, SECRET);
+    const seed = 'It all began with';
+    const command = { command: '/scifi', text: seed, teamId: api.teamId, channelId: CHANNEL, userId: USER };
+
+    // The port opens once the model is loaded and the adapter started.
+    let accepted: Response | undefined;
+    const deadline = Date.now() + 90_000;
+    while (!accepted) {
+      accepted = await sender.slashCommand({ ...command, responseUrl: api.responseUrl() }).catch(() => undefined);
+      if (!accepted) {
+        if (Date.now() > deadline || bot.child.exitCode !== null) throw new Error(`bot did not start:\n${bot.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    expect(accepted.status).toBe(200);
+    expect(api.callsOf('auth.test').length).toBeGreaterThanOrEqual(1);
+
+    const story = await waitFor(
+      () => {
+        const message = api?.topLevel(CHANNEL)[0];
+        const text = message ? FakeSlackApi.visible(message) : '';
+        return text.startsWith(seed) && !text.endsWith('✍️') && text.length > seed.length + 100 ? message : undefined;
+      },
+      'the finished story',
+      60_000,
+    );
+    expect(api.callsOf('chat.update').length).toBeGreaterThanOrEqual(1);
+    expect(story.history[0]).toMatch(/in line|Writing/);
+    expect(api.pings()).toEqual([]);
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 150_000);
+});
