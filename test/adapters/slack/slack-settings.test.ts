@@ -57,6 +57,26 @@ describe('Slack /scifi-temperature', () => {
   });
 });
 
+describe('Slack /scifi-model', () => {
+  let h: SlackHarness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('lists the models to anyone and lets admins choose the channel\'s', async () => {
+    h = await SlackHarness.start();
+    expect(await ask(h, '/scifi-model', '')).toMatch(/writes with "scifi"[\s\S]*melville/);
+    expect(await ask(h, '/scifi-model', 'melville')).toMatch(/Only people who can manage/);
+    expect(await ask(h, '/scifi-model', 'melville', ADMIN)).toMatch(/now writes with "melville"/);
+    expect(await ask(h, '/scifi-model', 'tolkien', ADMIN)).toMatch(/tolkien/);
+    expect(h.bot.settings.effective(channelId(h)).model).toBe('melville');
+    await h.command('/scifi', 'Call me');
+    await waitFor(() => h?.engine.requests[0], 'a story');
+    expect(h.engine.requests[0]?.model).toBe('melville');
+  });
+});
+
 describe('Slack /scifi-daily', () => {
   let h: SlackHarness | undefined;
   afterEach(async () => {
