@@ -6,6 +6,7 @@ import { disposeStepWeights, extractStepWeights, type StepWeights } from './lstm
 import type { ModelMeta } from './model-meta.js';
 import { ModelLoop, type ModelLoopOptions } from './model-loop.js';
 import { prepareSeed } from './prepare-seed.js';
+import { STEP_CHECK_TOLERANCE, stepDisagreement } from './step-check.js';
 import { checkLength, checkTemperature, freshSeed, mulberry32 } from './sampling.js';
 
 export interface EngineModel {
@@ -46,7 +47,16 @@ export class BatchEngine implements InferenceEngine {
     };
     for (const { meta, model } of models) {
       const weights = extractStepWeights(model);
+      const disagreement = stepDisagreement(model, weights);
       model.dispose();
+      if (!(disagreement <= STEP_CHECK_TOLERANCE)) {
+        disposeStepWeights(weights);
+        throw new Error(
+          `model ${meta.id}: the stateful step disagrees with the layers model on backend ${options.backend} ` +
+            `(max probability difference ${disagreement}); try another backend`,
+        );
+      }
+      options.logger.debug({ model: meta.id, disagreement }, 'stateful step agrees with the layers model');
       const loop = new ModelLoop(meta.id, meta.vocab, weights, options.logger, loopOptions);
       this.served.set(meta.id, { meta, weights, loop, index: new Map(meta.vocab.map((ch, i) => [ch, i])) });
       this.order.push({ id: meta.id, description: meta.description });

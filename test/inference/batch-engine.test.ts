@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/core/errors.js';
 import type { GenerationRequest } from '../../src/core/ports.js';
 import { chooseBackend } from '../../src/inference/backend.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { BatchEngine } from '../../src/inference/batch-engine.js';
 import { loadModelsDir } from '../../src/inference/model-files.js';
-import { saveTinyModel, tempDir, TINY_VOCAB } from './tiny-model.js';
+import { saveTinyModel, tempDir, tinyMeta, TINY_VOCAB } from './tiny-model.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let dir: { path: string; remove: () => Promise<void> };
@@ -152,5 +153,23 @@ describe('BatchEngine', () => {
     const before = tf.memory().numTensors;
     await Promise.all([1, 2, 3].map((i) => collect(engine.generate({ ...base, randomSeed: i }))));
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses at start a model whose layers compute something else than the step', () => {
+    // hardSigmoid gates: the layers model and the sigmoid step disagree, and that is caught.
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.lstm({ units: 8, returnSequences: true, recurrentActivation: 'hardSigmoid', inputShape: [null, TINY_VOCAB.length] }),
+        tfl.layers.dense({ units: TINY_VOCAB.length, activation: 'softmax' }),
+      ],
+    });
+    // Large weights push the gates out of the range where hardSigmoid and sigmoid nearly agree.
+    for (const layer of model.layers) {
+      const scaled = layer.getWeights().map((w) => tf.tidy(() => tf.mul(w, 6)));
+      layer.setWeights(scaled);
+      tf.dispose(scaled);
+    }
+    expect(() => new BatchEngine([{ meta: tinyMeta('hard', [8]), model }], { backend: 'wasm', logger: silent }))
+      .toThrow(/model hard: the stateful step disagrees with the layers model on backend wasm/);
   });
 });
