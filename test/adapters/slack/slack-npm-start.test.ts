@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBot, type BotProcess } from '../../e2e/run-bot.js';
 import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
-import { SlackRequestSender } from '../../fakes/slack/signed-requests.js';
+import { FakeSocketModeServer } from '../../fakes/slack/fake-socket-mode.js';
+import { SlackRequestSender, slashCommandPayload } from '../../fakes/slack/signed-requests.js';
 import { CHANNEL, USER, waitFor } from './harness.js';
 
 const SECRET = 'npm-start-signing-secret';
@@ -23,8 +24,10 @@ describe('npm start with Slack settings', () => {
   let api: FakeSlackApi | undefined;
   let bot: BotProcess | undefined;
   let dataDir: string | undefined;
+  let socket: FakeSocketModeServer | undefined;
   afterEach(async () => {
     if (bot && bot.child.exitCode === null) bot.child.kill('SIGKILL');
+    await socket?.close();
     await api?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
@@ -72,6 +75,53 @@ describe('npm start with Slack settings', () => {
     expect(story.history[0]).toMatch(/in line|Writing/);
     expect(api.pings()).toEqual([]);
 
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 150_000);
+
+  it('uses Socket Mode when SLACK_APP_TOKEN is set', async () => {
+    api = new FakeSlackApi();
+    await api.start();
+    socket = new FakeSocketModeServer();
+    await socket.listening();
+    api.socketModeUrl = socket.url;
+    dataDir = mkdtempSync(join(tmpdir(), 'scifi-slack-e2e-'));
+    bot = startBot({
+      DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: api.botToken,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_APP_TOKEN: api.appToken,
+      SLACK_API_URL: api.apiUrl,
+      QUEUE_CONCURRENCY: '2',
+    });
+    const connected = socket.waitForConnection();
+    await Promise.race([
+      connected,
+      bot.exited.then(() => {
+        throw new Error(`bot exited:\n${bot?.stderr()}`);
+      }),
+    ]);
+    const seed = 'The signal came at dawn';
+    const payload = slashCommandPayload({
+      command: '/scifi',
+      text: seed,
+      teamId: api.teamId,
+      channelId: CHANNEL,
+      userId: USER,
+      responseUrl: api.responseUrl(),
+    });
+    const ack = await socket.send('slash_commands', payload);
+    expect(ack.envelope_id).toBeTruthy();
+    await waitFor(
+      () => {
+        const message = api?.topLevel(CHANNEL)[0];
+        const text = message ? FakeSlackApi.visible(message) : '';
+        return text.startsWith(seed) && !text.endsWith('✍️') && text.length > seed.length + 100;
+      },
+      'the finished story',
+      60_000,
+    );
+    expect(api.callsOf('apps.connections.open')).toHaveLength(1);
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
   }, 150_000);
