@@ -64,6 +64,7 @@ const envSchema = z.object({
   TF_BACKEND: z
     .enum(['auto', 'tensorflow', 'wasm', 'cpu'], { message: 'expected auto, tensorflow, wasm or cpu' })
     .default('auto'),
+  INFERENCE_WORKERS: integer(1, 64, 1),
   DATA_DIR: z.string().trim().default('data'),
   QUEUE_CONCURRENCY: integer(1, 256, 32),
   QUEUE_MAX_WAITING: integer(0, 10_000, 100),
@@ -94,6 +95,8 @@ export interface Config {
   readonly modelsDir: string;
   readonly defaultModel?: string;
   readonly backend: Env['TF_BACKEND'];
+  /** Inference worker threads; wasm runs one core per worker, so more cores want more workers. */
+  readonly inferenceWorkers: number;
   readonly dataDir: string;
   readonly queue: {
     readonly concurrency: number;
@@ -155,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     modelsDir: e.MODELS_DIR,
     ...(e.DEFAULT_MODEL ? { defaultModel: e.DEFAULT_MODEL } : {}),
     backend: e.TF_BACKEND,
+    inferenceWorkers: e.INFERENCE_WORKERS,
     dataDir: e.DATA_DIR,
     queue: {
       concurrency: e.QUEUE_CONCURRENCY,

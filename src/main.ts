@@ -10,7 +10,7 @@ import { DailyScheduler } from './core/daily-scheduler.js';
 import { ScheduleDailyService } from './core/daily-service.js';
 import { noMetrics } from './core/metrics-port.js';
 import type { Logger } from './core/ports.js';
-import { WorkerEngine } from './inference/worker-engine.js';
+import { startInferenceEngine } from './inference/start-engine.js';
 import { createLogger } from './logger.js';
 import { PrometheusMetrics, startHealthServer, type HealthServer } from './metrics/index.js';
 import { openDatabase } from './storage/index.js';
@@ -27,12 +27,13 @@ async function main(config: Config, logger: Logger): Promise<void> {
     : undefined;
 
   const db = openDatabase(config.dataDir, { logger });
-  const engine = await WorkerEngine.start(
+  const engine = await startInferenceEngine(
     {
       modelsDir: config.modelsDir,
       backend: config.backend,
       ...(config.defaultModel ? { defaultModel: config.defaultModel } : {}),
       maxBatch: config.queue.concurrency,
+      workers: config.inferenceWorkers,
     },
     logger,
   );
