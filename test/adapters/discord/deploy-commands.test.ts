@@ -19,7 +19,7 @@ afterEach(async () => {
 describe('deploying the Discord commands', () => {
   it('bulk-overwrites the guild commands, hiding the channel settings from members without Manage Channels', async () => {
     const result = await deployCommands({ token: fake.token, apiBase: fake.apiBase, guildId: fake.guildId, commands: allCommands });
-    expect(result).toEqual({ applicationId: fake.applicationId, scope: { guildId: fake.guildId }, names: ['scifi', 'scifi-temperature', 'scifi-daily'] });
+    expect(result).toEqual({ applicationId: fake.applicationId, scope: { guildId: fake.guildId }, names: ['scifi', 'scifi-temperature', 'scifi-model', 'scifi-daily'] });
     const put = fake.requests.find((r) => r.method === 'PUT');
     expect(put?.path).toBe(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
     expect(put?.authorization).toBe(`Bot ${fake.token}`);
@@ -27,6 +27,7 @@ describe('deploying the Discord commands', () => {
     const manage = PermissionFlagsBits.ManageChannels.toString();
     expect(byName.get('scifi')?.['default_member_permissions']).toBeNull();
     expect(byName.get('scifi-temperature')?.['default_member_permissions']).toBe(manage);
+    expect(byName.get('scifi-model')?.['default_member_permissions']).toBe(manage);
     expect(byName.get('scifi-daily')?.['default_member_permissions']).toBe(manage);
   });
 
@@ -40,7 +41,7 @@ describe('deploying the Discord commands', () => {
     const { stdout } = await run('npx', ['tsx', 'src/cli/deploy-discord.ts', '--guild', fake.guildId], {
       env: { ...process.env, DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.apiBase },
     });
-    expect(stdout).toBe(`Registered 3 commands in guild ${fake.guildId}: /scifi, /scifi-temperature, /scifi-daily\n`);
+    expect(stdout).toBe(`Registered 4 commands in guild ${fake.guildId}: /scifi, /scifi-temperature, /scifi-model, /scifi-daily\n`);
     expect(fake.registeredCommands.map((c) => c.scope)).toEqual([`guild:${fake.guildId}`]);
   });
 
