@@ -9,7 +9,7 @@ import { train } from '../training/trainer.js';
 
 /**
  * npm run train -- --corpus <dir> --model <id> [--units 256,256] [--seq 100] [--batch 64]
- *   [--epochs N] [--lr 0.002] [--resume] [--max-minutes M] [--test-authors "dick,hamilton"]
+ *   [--epochs N] [--lr 0.002] [--resume] [--max-minutes M] [--anneal-fraction 0.25] [--test-authors "dick,hamilton"]
  *   [--prepare-only] [--eval-every STEPS] [--valid-chars N] [--checkpoint-minutes M] [--seed S]
  *   [--description "…"] [--backend auto|tensorflow|wasm|cpu]
  *
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       lr: { type: 'string', default: '0.002' },
       resume: { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
+      'anneal-fraction': { type: 'string', default: '0.25' },
       'test-authors': { type: 'string' },
       'min-char-count': { type: 'string' },
       'prepare-only': { type: 'boolean', default: false },
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     epochs,
     learningRate: lr,
     maxMinutes,
+    annealFraction: fraction(values['anneal-fraction'], '--anneal-fraction'),
     resume: values.resume ?? false,
     evalEvery: values['eval-every'] !== undefined ? positiveInt(values['eval-every'], '--eval-every') : undefined,
     validChars: values['valid-chars'] !== undefined ? positiveInt(values['valid-chars'], '--valid-chars') : undefined,
@@ -148,6 +150,12 @@ async function existingVocab(checkpointDir: string, modelDir: string): Promise<s
 function positiveInt(value: string | undefined, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UserError(`${name} must be a positive whole number (got "${value}")`, 'bad-option');
+  return n;
+}
+
+function fraction(value: string | undefined, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UserError(`${name} must be between 0 and 1 (got "${value}")`, 'bad-option');
   return n;
 }
 

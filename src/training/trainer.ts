@@ -40,6 +40,11 @@ export interface TrainOptions {
   readonly clipNorm?: number;
   readonly warmupSteps?: number;
   readonly maxMinutes?: number;
+  /**
+   * With maxMinutes: the last fraction of the run's time anneals the learning rate (cosine) down to
+   * a tenth, so a time-boxed run ends on settled weights; default 0.25, 0 = off.
+   */
+  readonly annealFraction?: number;
   /** Continue from data/checkpoints/<id>/last, or warm-start from models/<id>. */
   readonly resume: boolean;
   /** Validate every N steps (and at each epoch's end). */
@@ -140,6 +145,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const validChars = options.validChars ?? 150_000;
   const checkpointMs = (options.checkpointMinutes ?? 5) * 60_000;
   const nanSteps = new Set(options.injectNaNAtSteps ?? []);
+  const annealFraction = options.annealFraction ?? 0.25;
 
   const run = await startState(options, data, lastDir, batcher);
   const { units, sequenceLength: steps, batch } = checkpointShape(run, options);
@@ -233,7 +239,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
         break;
       }
 
-      const learningRate = run.learningRate * Math.min(1, (run.step + 1) / warmupSteps);
+      const learningRate =
+        run.learningRate * Math.min(1, (run.step + 1) / warmupSteps) * annealFactor(Date.now(), started, deadline, annealFraction);
       const chunk = batcher.chunkAt(run.cursor);
       const injectNaN = nanSteps.delete(run.step);
       const t0 = Date.now();
@@ -297,6 +304,15 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     disposeParams(run.params);
     run.adam.dispose();
   }
+}
+
+/** 1 until the last `fraction` of [start, deadline], then a cosine from 1 down to 0.1. */
+export function annealFactor(now: number, start: number, deadline: number, fraction: number): number {
+  if (!Number.isFinite(deadline) || fraction <= 0) return 1;
+  const annealStart = deadline - fraction * (deadline - start);
+  if (now <= annealStart) return 1;
+  const progress = Math.min(1, (now - annealStart) / (deadline - annealStart));
+  return 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 
 function checkpointShape(run: RunState, options: TrainOptions) {

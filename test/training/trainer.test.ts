@@ -10,7 +10,7 @@ import { prepareCorpus } from '../../src/training/corpus/prepare.js';
 import { scoreText } from '../../src/training/evaluate.js';
 import { disposeState, forwardChunk, zeroState } from '../../src/training/lstm/forward.js';
 import { disposeParams, paramsFromArrays, paramShapes } from '../../src/training/lstm/params.js';
-import { train, type TrainOptions } from '../../src/training/trainer.js';
+import { annealFactor, train, type TrainOptions } from '../../src/training/trainer.js';
 import { MemoryLogger } from '../fakes/silent-logger.js';
 import { gutenbergBook, prose, tempDir } from './synthetic-books.js';
 
@@ -103,6 +103,15 @@ describe('train', () => {
     const { model } = await loadModelDir(join(dir.path, 'models', 'nan'));
     for (const w of model.getWeights()) expect(Array.from(w.dataSync()).every(Number.isFinite)).toBe(true);
     model.dispose();
+  });
+
+  it('anneals the learning rate over the last part of a time-boxed run', () => {
+    expect(annealFactor(500, 0, 1000, 0.25)).toBe(1);
+    expect(annealFactor(750, 0, 1000, 0.25)).toBe(1);
+    expect(annealFactor(875, 0, 1000, 0.25)).toBeCloseTo(0.55, 6);
+    expect(annealFactor(1000, 0, 1000, 0.25)).toBeCloseTo(0.1, 6);
+    expect(annealFactor(900, 0, Infinity, 0.25)).toBe(1);
+    expect(annealFactor(900, 0, 1000, 0)).toBe(1);
   });
 
   it('refuses to checkpoint NaN weights', async () => {
