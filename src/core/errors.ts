@@ -26,3 +26,14 @@ export type UserErrorCode =
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
+
+/**
+ * A platform refused a write for a reason retrying cannot fix (the bot is not in the channel, the
+ * channel is gone). Adapters wrap such failures in it so the core gives up at once.
+ */
+export class PermanentPlatformError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentPlatformError';
+  }
+}

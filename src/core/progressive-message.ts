@@ -1,3 +1,4 @@
+import { PermanentPlatformError } from './errors.js';
 import type { Logger, MessageSurface } from './ports.js';
 import { splitMessage } from './split-message.js';
 
@@ -86,7 +87,7 @@ export class ProgressiveMessage {
         return;
       } catch (error) {
         this.options.onEditFailed?.(error);
-        if (attempt >= attempts) throw error;
+        if (attempt >= attempts || error instanceof PermanentPlatformError) throw error;
         this.options.logger.warn({ err: error, attempt }, 'final edit failed; retrying');
         await sleep(delay);
         delay *= 2;

@@ -144,3 +144,18 @@ describe('splitMessage', () => {
     expect(splitMessage('', 2000)).toEqual(['']);
   });
 });
+
+describe('ProgressiveMessage with a permanent refusal', () => {
+  it('does not retry a write the platform refused for good', async () => {
+    const { PermanentPlatformError } = await import('../../src/core/errors.js');
+    const surface = new RecordingSurface(2000, 0);
+    let posts = 0;
+    surface.post = async () => {
+      posts++;
+      throw new PermanentPlatformError('not_in_channel');
+    };
+    const message = new ProgressiveMessage(surface, { logger: new MemoryLogger(), finalRetryMs: 1 });
+    await expect(message.finish('text')).rejects.toThrow('not_in_channel');
+    expect(posts).toBe(1);
+  });
+});

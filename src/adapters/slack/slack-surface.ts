@@ -1,4 +1,5 @@
 import type { ChannelId, MessageSurface, SurfaceAddress } from '../../core/ports.js';
+import { PermanentPlatformError } from '../../core/errors.js';
 import { platformError } from './slack-errors.js';
 import { SLACK_PLATFORM, parseSlackChannelId } from './slack-ids.js';
 import type { SlackMessenger } from './slack-messenger.js';
@@ -60,9 +61,10 @@ export class SlackSurface implements MessageSurface {
     } catch (error) {
       const slackError = platformError(error);
       if (this.messageIds.length === 0 && slackError !== undefined && NO_ACCESS_ERRORS.has(slackError)) {
-        // Once: the core retries the post, and the person needs to hear it only once.
+        // Once: the person needs to hear it only once.
         this.onPostRefused?.(slackError);
         this.onPostRefused = undefined;
+        throw new PermanentPlatformError(`Slack refused to post in ${this.channel}: ${slackError}`, { cause: error });
       }
       throw error;
     }
