@@ -3,11 +3,9 @@ import { createConsoleAdapter, type ConsoleAdapter } from './adapters/console/co
 import { createDiscordAdapter } from './adapters/discord/index.js';
 import type { PlatformAdapter } from './adapters/platform-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
+import { assembleCore } from './app/assemble-core.js';
 import { gracefulShutdown } from './app/graceful-shutdown.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createBot } from './core/create-bot.js';
-import { DailyScheduler } from './core/daily-scheduler.js';
-import { ScheduleDailyService } from './core/daily-service.js';
 import { noMetrics } from './core/metrics-port.js';
 import type { Logger } from './core/ports.js';
 import { startInferenceEngine } from './inference/start-engine.js';
@@ -40,24 +38,13 @@ async function main(config: Config, logger: Logger): Promise<void> {
   metrics.setBackend(engine.backend());
   logger.info({ models: engine.models().map((m) => m.id), backend: engine.backend() }, 'models loaded');
 
-  let scheduler!: DailyScheduler;
-  const bot = createBot({
+  const { bot, scheduler } = assembleCore({
     engine,
-    settingsStore: db.settings,
-    records: db.stories,
-    jobs: db.jobs,
+    db,
     limits: config.queue,
-    metrics,
+    missedGraceMs: config.dailyMissedGraceMs,
     logger,
-    createDaily: (stories) => {
-      scheduler = new DailyScheduler({
-        store: db.schedules,
-        missedGraceMs: config.dailyMissedGraceMs,
-        logger,
-        post: (schedule, day) => stories.postDaily(schedule, day),
-      });
-      return new ScheduleDailyService({ store: db.schedules, scheduler, models: () => engine.models() });
-    },
+    metrics,
   });
 
   const adapters: PlatformAdapter[] = [];

@@ -6,9 +6,9 @@ import { allCommands } from '../../../commands/index.js';
 import { createDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from '../../../src/adapters/discord/discord-adapter.js';
 import { discordChannelId } from '../../../src/adapters/discord/discord-ids.js';
 import type { CommandDefinition } from '../../../src/core/command.js';
-import { createBot, type Bot } from '../../../src/core/create-bot.js';
-import { DailyScheduler } from '../../../src/core/daily-scheduler.js';
-import { ScheduleDailyService } from '../../../src/core/daily-service.js';
+import { assembleCore } from '../../../src/app/assemble-core.js';
+import type { Bot } from '../../../src/core/create-bot.js';
+import type { DailyScheduler } from '../../../src/core/daily-scheduler.js';
 import { defuseMentions } from '../../../src/core/mentions.js';
 import { storyText } from '../../../src/core/story-text.js';
 import { openDatabase, type BotDatabase } from '../../../src/storage/index.js';
@@ -93,30 +93,17 @@ export class DiscordHarness {
   private async bootProcess(): Promise<void> {
     this.db = openDatabase(this.dataDir);
     const db = this.db;
-    this.bot = createBot({
+    const core = assembleCore({
       engine: this.engine,
-      settingsStore: db.settings,
-      records: db.stories,
-      jobs: db.jobs,
+      db,
       limits: { concurrency: this.options.concurrency ?? 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
-      createDaily: (stories) => {
-        this.scheduler = new DailyScheduler({
-          store: db.schedules,
-          post: (schedule, day) => stories.postDaily(schedule, day),
-          missedGraceMs: 0,
-          logger: this.logger,
-          clock: this.clock,
-          resyncIntervalMs: 0,
-        });
-        return new ScheduleDailyService({
-          store: db.schedules,
-          scheduler: this.scheduler,
-          models: () => this.engine.models(),
-          now: () => this.clock.now(),
-        });
-      },
+      missedGraceMs: 0,
       logger: this.logger,
+      clock: this.clock,
+      resyncIntervalMs: 0,
     });
+    this.bot = core.bot;
+    this.scheduler = core.scheduler;
     this.adapter = createDiscordAdapter({
       token: this.fake.token,
       apiBase: this.fake.apiBase,

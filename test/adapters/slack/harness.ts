@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allCommands } from '../../../commands/index.js';
-import { createBot, type Bot } from '../../../src/core/create-bot.js';
-import { DailyScheduler } from '../../../src/core/daily-scheduler.js';
-import { ScheduleDailyService } from '../../../src/core/daily-service.js';
+import { assembleCore } from '../../../src/app/assemble-core.js';
+import type { Bot } from '../../../src/core/create-bot.js';
+import type { DailyScheduler } from '../../../src/core/daily-scheduler.js';
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from '../../../src/adapters/slack/slack-adapter.js';
 import { openDatabase, type BotDatabase } from '../../../src/storage/index.js';
 import { FakeDailyClock } from '../../core/daily-fake-clock.js';
@@ -75,30 +75,17 @@ export class SlackHarness {
   private async bootProcess(): Promise<void> {
     this.db = openDatabase(this.dataDir);
     const db = this.db;
-    this.bot = createBot({
+    const core = assembleCore({
       engine: this.engine,
-      settingsStore: db.settings,
-      records: db.stories,
-      jobs: db.jobs,
+      db,
       limits: { concurrency: this.options.concurrency ?? 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
-      createDaily: (stories) => {
-        this.scheduler = new DailyScheduler({
-          store: db.schedules,
-          post: (schedule, day) => stories.postDaily(schedule, day),
-          missedGraceMs: 0,
-          logger: this.logger,
-          clock: this.clock,
-          resyncIntervalMs: 0,
-        });
-        return new ScheduleDailyService({
-          store: db.schedules,
-          scheduler: this.scheduler,
-          models: () => this.engine.models(),
-          now: () => this.clock.now(),
-        });
-      },
+      missedGraceMs: 0,
       logger: this.logger,
+      clock: this.clock,
+      resyncIntervalMs: 0,
     });
+    this.bot = core.bot;
+    this.scheduler = core.scheduler;
     this.adapter = createSlackAdapter({
       botToken: this.api.botToken,
       signingSecret: SIGNING_SECRET,

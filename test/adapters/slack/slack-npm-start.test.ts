@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,17 +7,9 @@ import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
 import { FakeSocketModeServer } from '../../fakes/slack/fake-socket-mode.js';
 import { SlackRequestSender, slashCommandPayload } from '../../fakes/slack/signed-requests.js';
 import { CHANNEL, USER, waitFor } from './harness.js';
+import { freePort } from '../../fakes/free-port.js';
 
 const SECRET = 'npm-start-signing-secret';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('npm start with Slack settings', () => {
   let api: FakeSlackApi | undefined;
