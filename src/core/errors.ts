@@ -37,3 +37,14 @@ export class PermanentPlatformError extends Error {
     this.name = 'PermanentPlatformError';
   }
 }
+
+/**
+ * The message to edit no longer exists (deleted by a moderator, or too old to edit). Adapters
+ * throw it from MessageSurface.edit; the progressive message then posts that part anew.
+ */
+export class MessageGoneError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MessageGoneError';
+  }
+}

@@ -1,4 +1,4 @@
-import { PermanentPlatformError } from './errors.js';
+import { MessageGoneError, PermanentPlatformError } from './errors.js';
 import type { Logger, MessageSurface } from './ports.js';
 import { splitMessage } from './split-message.js';
 
@@ -23,7 +23,8 @@ export interface ProgressiveMessageOptions {
  * - an edit that would change nothing is skipped;
  * - a failed intermediate edit is logged and the stream goes on;
  * - after the stream, one authoritative final pass makes every message show its final part;
- * - text past surface.maxLength continues in follow-up messages instead of being cut.
+ * - text past surface.maxLength continues in follow-up messages instead of being cut;
+ * - a message that is gone (MessageGoneError) is posted anew rather than losing the story.
  */
 export class ProgressiveMessage {
   private readonly ids: string[];
@@ -146,7 +147,16 @@ export class ProgressiveMessage {
         continue;
       }
       if (this.shown[i] === part) continue;
-      await this.surface.edit(id, part);
+      try {
+        await this.surface.edit(id, part);
+      } catch (error) {
+        if (!(error instanceof MessageGoneError)) throw error;
+        // Someone deleted it (or it can no longer be edited): the reader still gets the story.
+        this.options.logger.info({ messageId: id }, 'message gone; posting that part anew');
+        const previous = this.ids[i - 1];
+        this.ids[i] = previous === undefined ? await this.surface.post(part) : await this.surface.postFollowUp(part, previous);
+        this.options.onPosted?.(this.ids);
+      }
       this.shown[i] = part;
     }
   }

@@ -159,3 +159,23 @@ describe('ProgressiveMessage with a permanent refusal', () => {
     expect(posts).toBe(1);
   });
 });
+
+describe('ProgressiveMessage when a message is gone', () => {
+  it('posts the part anew when its message was deleted, and reports the new id', async () => {
+    const { MessageGoneError } = await import('../../src/core/errors.js');
+    const surface = new RecordingSurface(2000, 0);
+    const realEdit = surface.edit.bind(surface);
+    surface.edit = async (id, text) => {
+      if (!surface.messages.has(id)) throw new MessageGoneError(`unknown message ${id}`);
+      return realEdit(id, text);
+    };
+    const posted: string[][] = [];
+    const message = new ProgressiveMessage(surface, { logger: new MemoryLogger(), onPosted: (ids) => posted.push([...ids]) });
+    await message.start('…');
+    surface.messages.delete('m1'); // a moderator deletes the placeholder
+    await message.finish('the whole story');
+    expect(message.messageIds).toEqual(['m2']);
+    expect(surface.messages.get('m2')).toBe('the whole story');
+    expect(posted.at(-1)).toEqual(['m2']);
+  });
+});

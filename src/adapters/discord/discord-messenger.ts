@@ -7,6 +7,7 @@ import {
   type MessageMentionOptions,
   type SendableChannels,
 } from 'discord.js';
+import { MessageGoneError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
 import type { ChannelWriteBudget } from './write-budget.js';
 
@@ -60,7 +61,7 @@ export class DiscordMessenger {
   async channelEdit(channelId: string, messageId: string, text: string): Promise<void> {
     const channel = await this.sendableChannel(channelId);
     await this.budget.write(channelId, messageId, () =>
-      channel.messages.edit(messageId, { content: text, allowedMentions: NO_MENTIONS }),
+      channel.messages.edit(messageId, { content: text, allowedMentions: NO_MENTIONS }).catch(rethrowGone),
     );
   }
 
@@ -129,6 +130,14 @@ export function redactDiscordError(error: unknown): unknown {
 
 function rethrowRedacted(error: unknown): never {
   throw redactDiscordError(error);
+}
+
+/** Unknown Message: deleted, so the core posts that part anew instead of retrying the edit. */
+function rethrowGone(error: unknown): never {
+  if (error instanceof DiscordAPIError && error.code === 10008) {
+    throw new MessageGoneError(`Discord message is gone: ${error.message}`, { cause: error });
+  }
+  throw error;
 }
 
 type EditFn = (messageId: string, options: { content: string; allowedMentions: MessageMentionOptions }) => Promise<unknown>;

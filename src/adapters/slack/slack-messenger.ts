@@ -1,5 +1,7 @@
 import type { webApi } from '@slack/bolt';
+import { MessageGoneError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
+import { platformError } from './slack-errors.js';
 import { escapeSlackText, NO_MENTIONS } from './slack-text.js';
 import type { ThreadRoots } from './thread-roots.js';
 import type { WorkspaceRateLimiter } from './workspace-rate-limiter.js';
@@ -41,7 +43,13 @@ export class SlackMessenger {
   async update(teamId: string, channel: string, ts: string, text: string): Promise<void> {
     await this.retryRateLimited('chat.update', teamId, () =>
       this.client.chat.update({ channel, ts, text: escapeSlackText(text), ...NO_MENTIONS }),
-    );
+    ).catch((error: unknown) => {
+      const code = platformError(error);
+      if (code !== undefined && MESSAGE_GONE_ERRORS.has(code)) {
+        throw new MessageGoneError(`Slack cannot update ${channel}/${ts}: ${code}`, { cause: error });
+      }
+      throw error;
+    });
   }
 
   /** A message only `user` sees. */
@@ -71,6 +79,9 @@ export class SlackMessenger {
     }
   }
 }
+
+/** chat.update errors meaning the message is gone for good: the core posts that part anew. */
+const MESSAGE_GONE_ERRORS = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
 
 /** Retry-After in seconds when the error is a Web API 429, else undefined. */
 function rateLimitedRetryAfter(error: unknown): number | undefined {

@@ -175,6 +175,29 @@ describe('Discord restart recovery', () => {
     expect(after.every((r) => r.path === `/channels/${fake.channelId}/messages/${message.id}` && r.status === 200)).toBe(true);
   });
 
+  it('posts the part anew through the bot token when a moderator deleted the message', async () => {
+    harness = await DiscordHarness.start();
+    const { fake } = harness;
+    const surface = harness.adapter.channelSurface(harness.channelId);
+    const started = await harness.bot.stories.start({
+      kind: 'story',
+      channelId: harness.channelId,
+      userId: `discord:${fake.guildId}:reader`,
+      seed: 'Deleted',
+      length: 60,
+      surface,
+    });
+    const first = await fake.waitFor('the placeholder', () => fake.channelMessages()[0]);
+    first.deleted = true;
+    const outcome = await started.finished;
+    expect(outcome.status).toBe('done');
+    const visible = fake.channelMessages();
+    expect(visible).toHaveLength(1);
+    expect(visible[0]?.id).not.toBe(first.id);
+    expect(visible[0]?.content.startsWith('Deleted')).toBe(true);
+    expect(outcome.messageIds).toEqual([visible[0]?.id]);
+  });
+
   it('after stop() no new events are taken, but writes of stories in flight still go through', async () => {
     harness = await DiscordHarness.start();
     const { fake } = harness;
