@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startBot } from './run-bot.js';
-import { freePort } from '../fakes/free-port.js';
 
 describe('operations, end to end', () => {
   it('serves /healthz and /metrics, and on SIGTERM leaves an unfinished story to resume', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scifi-ops-'));
-    const port = await freePort();
-    const bot = startBot({ DATA_DIR: dataDir, METRICS_PORT: String(port), SHUTDOWN_GRACE_SECONDS: '0' });
+    // Port 0: the bot binds a free port and logs it (a port chosen here could be taken meanwhile).
+    const bot = startBot({ DATA_DIR: dataDir, METRICS_PORT: '0', SHUTDOWN_GRACE_SECONDS: '0', LOG_LEVEL: 'info' });
     bot.child.stdin.write('/scifi A long voyage began\n');
     await bot.waitFor('[story 1] A long voyage began');
+    const port = /"port":(\d+)[^\n]*"msg":"health and metrics listening"/.exec(bot.stderr())?.[1];
+    expect(port).toBeDefined();
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);

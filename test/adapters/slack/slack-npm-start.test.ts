@@ -7,7 +7,6 @@ import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
 import { FakeSocketModeServer } from '../../fakes/slack/fake-socket-mode.js';
 import { SlackRequestSender, slashCommandPayload } from '../../fakes/slack/signed-requests.js';
 import { CHANNEL, USER, waitFor } from './harness.js';
-import { freePort } from '../../fakes/free-port.js';
 
 const SECRET = 'npm-start-signing-secret';
 
@@ -27,15 +26,23 @@ describe('npm start with Slack settings', () => {
     api = new FakeSlackApi();
     await api.start();
     dataDir = mkdtempSync(join(tmpdir(), 'scifi-slack-e2e-'));
-    const port = await freePort();
+    // Port 0: the bot binds a free port itself and logs it; a port picked here could be taken by
+    // another test's server before the bot listens.
     bot = startBot({
       DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
       SLACK_BOT_TOKEN: api.botToken,
       SLACK_SIGNING_SECRET: SECRET,
-      SLACK_PORT: String(port),
+      SLACK_PORT: '0',
       SLACK_API_URL: api.apiUrl,
       QUEUE_CONCURRENCY: '2',
     });
+    const running = bot;
+    const port = await waitFor(
+      () => /"port":(\d+)[^\n]*"msg":"Slack adapter ready"/.exec(running.stderr())?.[1],
+      'the Slack adapter to listen',
+      90_000,
+    );
     const sender = new SlackRequestSender(`http://127.0.0.1:${port}/slack/events`, SECRET);
     const seed = 'It all began with';
     const command = { command: '/scifi', text: seed, teamId: api.teamId, channelId: CHANNEL, userId: USER };
