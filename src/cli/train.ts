@@ -11,7 +11,7 @@ import { train } from '../training/trainer.js';
  * npm run train -- --corpus <dir> --model <id> [--units 256,256] [--seq 100] [--batch 64]
  *   [--epochs N] [--lr 0.002] [--resume] [--max-minutes M] [--anneal-fraction 0.25] [--test-authors "dick,hamilton"]
  *   [--prepare-only] [--eval-every STEPS] [--valid-chars N] [--checkpoint-minutes M] [--seed S]
- *   [--description "…"] [--backend auto|tensorflow|wasm|cpu]
+ *   [--description "…"] [--models-dir models] [--backend auto|tensorflow|wasm|cpu]
  *
  * Prepares the corpus into data/prepared/<id>/, trains with checkpoints in data/checkpoints/<id>/,
  * and exports the best weights to models/<id>/. Ctrl-C (or SIGTERM) stops after the current step,
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       'checkpoint-minutes': { type: 'string', default: '5' },
       seed: { type: 'string', default: '1' },
       description: { type: 'string' },
+      'models-dir': { type: 'string', default: 'models' },
       backend: { type: 'string', default: 'auto' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', default: false },
@@ -66,7 +67,8 @@ async function main(): Promise<void> {
   const logger = createLogger(values['log-level'] ?? 'info');
   const preparedDir = join('data', 'prepared', modelId);
   const checkpointDir = join('data', 'checkpoints', modelId);
-  const modelDir = join('models', modelId);
+  // Another folder than models/ keeps a trial run from replacing a shipped model.
+  const modelDir = join(values['models-dir'] ?? 'models', modelId);
 
   if (values.corpus) {
     // On resume the vocabulary is fixed by the checkpoint (or the exported model).
