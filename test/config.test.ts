@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { startBot } from './e2e/run-bot.js';
+
+describe('configuration', () => {
+  it('has working defaults with nothing set: terminal only, wasm/auto, data/', () => {
+    const config = loadConfig({});
+    expect(config.discord).toBeUndefined();
+    expect(config.slack).toBeUndefined();
+    expect(config).toMatchObject({
+      modelsDir: 'models',
+      defaultModel: 'scifi',
+      backend: 'auto',
+      inferenceWorkers: 1,
+      dataDir: 'data',
+      queue: { concurrency: 32, maxWaiting: 100, maxWaitingPerUser: 3, jobsPerMinute: 6 },
+      dailyMissedGraceMs: 3 * 3_600_000,
+      shutdownGraceMs: 20_000,
+      logLevel: 'info',
+    });
+    expect(config.metricsPort).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('turns platforms on by their tokens; empty values count as unset', () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: 'abc',
+      DISCORD_API_BASE: '',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'shh',
+      SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_ADMIN_USERS: 'U1, U2,,',
+      METRICS_PORT: '9464',
+    });
+    expect(config.discord).toEqual({ token: 'abc' });
+    expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 'shh', appToken: 'xapp-1', port: 3000, adminUsers: ['U1', 'U2'] });
+    expect(config.metricsPort).toBe(9464);
+  });
+
+  it('names every bad variable and the form it expects', () => {
+    const attempt = () =>
+      loadConfig({ QUEUE_CONCURRENCY: 'lots', TF_BACKEND: 'gpu', SLACK_PORT: '70000', DISCORD_API_BASE: 'not a url', METRICS_PORT: '-1' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      expect(message).toContain('QUEUE_CONCURRENCY: expected a whole number from 1 to 256, got "lots"');
+      expect(message).toContain('TF_BACKEND: expected auto, tensorflow, wasm or cpu');
+      expect(message).toContain('SLACK_PORT: expected a whole number from 0 to 65535, got "70000"');
+      expect(message).toContain('DISCORD_API_BASE: expected a URL');
+      expect(message).toContain('METRICS_PORT: expected a port number');
+    }
+  });
+
+  it('refuses half a Slack configuration and a bot token given as the app token', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set/);
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: 's' })).toThrow(/SLACK_BOT_TOKEN: required/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb', SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: 'xoxb-2' })).toThrow(/SLACK_APP_TOKEN: expected an app-level token/);
+  });
+
+  it('stops `npm start` with exit code 2 and the message, before loading anything', async () => {
+    const bot = startBot({ QUEUE_CONCURRENCY: '0' });
+    bot.child.stdin.end();
+    expect(await bot.exited).toBe(2);
+    expect(bot.stderr()).toContain('QUEUE_CONCURRENCY: expected a whole number from 1 to 256, got "0"');
+    expect(bot.stderr()).toContain('See .env.example');
+  });
+
+  it('stops `npm start` with a clear message when the models folder is missing or broken', async () => {
+    const bot = startBot({ MODELS_DIR: '/nonexistent/models', DATA_DIR: '/tmp' });
+    bot.child.stdin.end();
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr()).toMatch(/The bot could not start: .*\/nonexistent\/models/);
+  }, 60_000);
+});
