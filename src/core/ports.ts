@@ -56,8 +56,11 @@ export interface MessageSurface {
   readonly editIntervalMs: number;
   /** Posts the first message of the reply; returns its platform message id. */
   post(text: string): Promise<string>;
-  /** Replaces the text of a message this surface posted. */
-  edit(messageId: string, text: string): Promise<void>;
+  /**
+   * Replaces the text of a message this surface posted. `final` marks the authoritative last
+   * edit: a platform whose rate limit is shared by many replies may let it jump the line.
+   */
+  edit(messageId: string, text: string, options?: EditOptions): Promise<void>;
   /** Posts the next part of a reply whose previous message is full. */
   postFollowUp(text: string, previousMessageId: string): Promise<string>;
   /**
@@ -67,6 +70,10 @@ export interface MessageSurface {
   address(): SurfaceAddress;
   /** Optional: told once the final edit landed (a terminal stops redrawing the reply). */
   completed?(messageIds: readonly string[]): void;
+}
+
+export interface EditOptions {
+  readonly final?: boolean;
 }
 
 export interface SurfaceAddress {

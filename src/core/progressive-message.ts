@@ -83,7 +83,7 @@ export class ProgressiveMessage {
     let delay = this.options.finalRetryMs ?? 1000;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.sync();
+        await this.sync(true);
         this.surface.completed?.(this.ids);
         return;
       } catch (error) {
@@ -108,7 +108,7 @@ export class ProgressiveMessage {
   private flushIntermediate(): void {
     if (this.finished) return;
     this.lastFlushAt = Date.now();
-    this.inFlight = this.sync()
+    this.inFlight = this.sync(false)
       .catch((error: unknown) => {
         this.options.onEditFailed?.(error);
         this.options.logger.warn({ err: error }, 'intermediate edit failed; carrying on');
@@ -130,7 +130,7 @@ export class ProgressiveMessage {
    * ticks, so a pass is one edit, plus one more each time a message fills up and a follow-up
    * begins.
    */
-  private async sync(): Promise<void> {
+  private async sync(final: boolean): Promise<void> {
     const parts = this.currentParts();
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] ?? '';
@@ -148,7 +148,7 @@ export class ProgressiveMessage {
       }
       if (this.shown[i] === part) continue;
       try {
-        await this.surface.edit(id, part);
+        await this.surface.edit(id, part, { final });
       } catch (error) {
         if (!(error instanceof MessageGoneError)) throw error;
         // Someone deleted it (or it can no longer be edited): the reader still gets the story.

@@ -40,9 +40,12 @@ export class SlackMessenger {
   }
 
   /** Replaces a message's text, waiting for the workspace's chat.update bucket. */
-  async update(teamId: string, channel: string, ts: string, text: string): Promise<void> {
-    await this.retryRateLimited('chat.update', teamId, () =>
-      this.client.chat.update({ channel, ts, text: escapeSlackText(text), ...NO_MENTIONS }),
+  async update(teamId: string, channel: string, ts: string, text: string, final = false): Promise<void> {
+    await this.retryRateLimited(
+      'chat.update',
+      teamId,
+      () => this.client.chat.update({ channel, ts, text: escapeSlackText(text), ...NO_MENTIONS }),
+      final,
     ).catch((error: unknown) => {
       const code = platformError(error);
       if (code !== undefined && MESSAGE_GONE_ERRORS.has(code)) {
@@ -63,10 +66,11 @@ export class SlackMessenger {
     method: string,
     bucketTeam: string | undefined,
     call: () => Promise<T>,
+    urgent = false,
   ): Promise<T> {
     const bucket = bucketTeam === undefined ? undefined : this.updates.bucket(bucketTeam);
     for (let attempt = 1; ; attempt++) {
-      await bucket?.take();
+      await bucket?.take(urgent);
       try {
         return await call();
       } catch (error) {

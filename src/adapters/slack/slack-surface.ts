@@ -1,4 +1,4 @@
-import type { ChannelId, MessageSurface, SurfaceAddress } from '../../core/ports.js';
+import type { ChannelId, EditOptions, MessageSurface, SurfaceAddress } from '../../core/ports.js';
 import { PermanentPlatformError } from '../../core/errors.js';
 import { platformError } from './slack-errors.js';
 import { SLACK_PLATFORM, parseSlackChannelId } from './slack-ids.js';
@@ -72,8 +72,8 @@ export class SlackSurface implements MessageSurface {
     return ts;
   }
 
-  async edit(messageId: string, text: string): Promise<void> {
-    await this.messenger.update(this.teamId, this.channel, messageId, text);
+  async edit(messageId: string, text: string, options?: EditOptions): Promise<void> {
+    await this.messenger.update(this.teamId, this.channel, messageId, text, options?.final ?? false);
   }
 
   async postFollowUp(text: string, previousMessageId: string): Promise<string> {

@@ -1,15 +1,19 @@
 /**
  * Slack limits chat.update per workspace (Tier 3, about 50 a minute), not per message or per job,
  * so every reply being written in one workspace draws from one token bucket. Callers wait their
- * turn in order; a 429 pauses the whole bucket for its Retry-After, since every further call in
- * that workspace would be refused too.
+ * turn in order, except that urgent calls (a story's final update) go before every ordinary one:
+ * with 30 stories growing at once, a finished story should not wait behind 29 progress updates.
+ * A 429 pauses the whole bucket for its Retry-After, since every further call in that workspace
+ * would be refused too.
  */
 export class TokenBucket {
   private tokens: number;
   private refilledAt: number;
   private pausedUntil = 0;
-  /** Takers queue behind each other so the bucket is fair (first to ask, first served). */
-  private tail: Promise<void> = Promise.resolve();
+  /** Takers waiting for a token, first come first served within each class. */
+  private readonly urgent: (() => void)[] = [];
+  private readonly ordinary: (() => void)[] = [];
+  private serving = false;
 
   constructor(
     private readonly perMinute: number,
@@ -20,11 +24,12 @@ export class TokenBucket {
     this.refilledAt = Date.now();
   }
 
-  /** Resolves once one call may go out. */
-  take(): Promise<void> {
-    const turn = this.tail.then(() => this.waitForToken());
-    this.tail = turn;
-    return turn;
+  /** Resolves once one call may go out; urgent takers are served before ordinary ones. */
+  take(urgent = false): Promise<void> {
+    return new Promise((resolve) => {
+      (urgent ? this.urgent : this.ordinary).push(resolve);
+      void this.serve();
+    });
   }
 
   /** Nothing leaves this bucket for `ms` (a 429's Retry-After). */
@@ -32,20 +37,34 @@ export class TokenBucket {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
   }
 
-  private async waitForToken(): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      if (now < this.pausedUntil) {
-        await sleep(this.pausedUntil - now);
-        continue;
+  /** One loop hands out tokens while anyone waits; the next taker is chosen when a token exists. */
+  private async serve(): Promise<void> {
+    if (this.serving) return;
+    this.serving = true;
+    try {
+      while (this.urgent.length > 0 || this.ordinary.length > 0) {
+        const waitMs = this.claimToken();
+        if (waitMs > 0) {
+          await sleep(waitMs);
+          continue;
+        }
+        (this.urgent.shift() ?? this.ordinary.shift())?.();
       }
-      this.refill(now);
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await sleep(Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute));
+    } finally {
+      this.serving = false;
     }
+  }
+
+  /** Takes a token and returns 0, or returns how long until one may be taken. */
+  private claimToken(): number {
+    const now = Date.now();
+    if (now < this.pausedUntil) return this.pausedUntil - now;
+    this.refill(now);
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
   }
 
   private refill(now: number): void {

@@ -35,6 +35,19 @@ describe('TokenBucket', () => {
     expect(granted).toEqual([0, 0, 1000, 2000, 3000]);
   });
 
+  it('serves urgent takers (final updates) before ordinary ones already waiting', async () => {
+    const bucket = new TokenBucket(60, 1);
+    const granted: string[] = [];
+    for (const name of ['a', 'b', 'c']) void bucket.take().then(() => granted.push(name));
+    void bucket.take(true).then(() => granted.push('final'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted).toEqual(['a']);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(granted).toEqual(['a', 'final']);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(granted).toEqual(['a', 'final', 'b', 'c']);
+  });
+
   it('holds everyone back for a Retry-After pause', async () => {
     const bucket = new TokenBucket(6000, 10);
     bucket.pauseFor(2000);
