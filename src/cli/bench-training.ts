@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { isUserError, UserError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { chooseBackend, BACKEND_PREFERENCES, type BackendPreference } from '../inference/backend.js';
 import { buildCharLstm } from '../inference/build-model.js';
 import { createLogger } from '../logger.js';
@@ -10,6 +10,7 @@ import { disposeState, zeroState } from '../training/lstm/forward.js';
 import { disposeParams, initParams, paramShapes } from '../training/lstm/params.js';
 import { trainStep } from '../training/lstm/train-step.js';
 import { Rng } from '../training/rng.js';
+import { runCli } from './run-cli.js';
 
 /**
  * npm run bench:training -- [--units 256,256] [--batch 64] [--seq 64] [--vocab 82] [--steps 4]
@@ -100,11 +101,4 @@ function whole(value: string | undefined, name: string): number {
 // tfjs-layers is imported for its side effect too: it registers the gradients the step needs.
 void tfl;
 
-main().catch((error: unknown) => {
-  if (isUserError(error)) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runCli(main);

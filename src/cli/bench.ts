@@ -13,6 +13,7 @@ import { mulberry32, sampleIndex } from '../inference/sampling.js';
 import { StatefulBatch } from '../inference/stateful-session.js';
 import { WorkerPool } from '../inference/worker-pool.js';
 import { createLogger } from '../logger.js';
+import { runCli } from './run-cli.js';
 
 /**
  * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers 1] [--rounds 3]
@@ -227,7 +228,4 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runCli(main);

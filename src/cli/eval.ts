@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isUserError, UserError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { chooseBackend, BACKEND_PREFERENCES, type BackendPreference } from '../inference/backend.js';
 import { loadModelDir } from '../inference/model-files.js';
-import { ModelLoadError } from '../inference/model-load-error.js';
 import { createLogger } from '../logger.js';
 import { cleanForModel, repetitionCheck, scoreText } from '../training/evaluate.js';
+import { runCli } from './run-cli.js';
 
 /**
  * npm run eval -- --model <id> --text <file> [--text <file>…] [--repetition] [--samples 20]
@@ -16,10 +16,12 @@ import { cleanForModel, repetitionCheck, scoreText } from '../training/evaluate.
  * (plus "repetition" with --repetition: the share of 500-char samples at temperature 0.4 that
  * repeat a 30-character span).
  */
-const USAGE = 'usage: npm run eval -- --model <id> --text <file> [--text <file>…] [--repetition] [--samples 20]';
+const USAGE = 'usage: npm run eval -- --model <id> --text <file> [<file>… | --text <file>…] [--repetition] [--samples 20]';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    // Files after the first --text may follow without repeating the flag (shell globs).
+    allowPositionals: true,
     options: {
       model: { type: 'string' },
       text: { type: 'string', multiple: true },
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     },
   });
   if (!values.model) throw new UserError(`--model is required\n${USAGE}`, 'bad-option');
-  const files = values.text ?? [];
+  const files = [...(values.text ?? []), ...positionals];
   if (files.length === 0) throw new UserError(`give at least one --text file\n${USAGE}`, 'bad-option');
   const rows = Number(values.rows);
   const samples = Number(values.samples);
@@ -77,11 +79,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-main().catch((error: unknown) => {
-  if (isUserError(error) || error instanceof ModelLoadError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runCli(main, USAGE);

@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isUserError, UserError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../inference/backend.js';
 import { BatchEngine } from '../inference/batch-engine.js';
 import { loadModelDir, loadModelsDir, type LoadedModel } from '../inference/model-files.js';
-import { ModelLoadError } from '../inference/model-load-error.js';
 import { createLogger } from '../logger.js';
+import { runCli } from './run-cli.js';
 
 /**
  * npm run generate -- --seed "It all began with" [--length 400] [--temperature 0.4]
@@ -81,13 +81,4 @@ function wholeNumber(flag: string, text: string): number {
   return value;
 }
 
-main().catch((error: unknown) => {
-  if (isUserError(error) || error instanceof ModelLoadError) {
-    process.stderr.write(`${error.message}\n`);
-  } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`${error.message}\n${USAGE}\n`);
-  } else {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
-  process.exitCode = isUserError(error) ? 2 : 1;
-});
+runCli(main, USAGE);

@@ -1,11 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isUserError, UserError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { chooseBackend, BACKEND_PREFERENCES, type BackendPreference } from '../inference/backend.js';
 import { createLogger } from '../logger.js';
 import { formatFileReport, prepareCorpus } from '../training/corpus/prepare.js';
 import { train } from '../training/trainer.js';
+import { runCli } from './run-cli.js';
 
 /**
  * npm run train -- --corpus <dir> --model <id> [--units 256,256] [--seq 100] [--batch 64]
@@ -167,11 +168,4 @@ function positiveNumber(value: string | undefined, name: string): number {
   return n;
 }
 
-main().catch((error: unknown) => {
-  if (isUserError(error)) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runCli(main);

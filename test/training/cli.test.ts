@@ -64,12 +64,12 @@ describe('npm run train / npm run eval', () => {
     expect(evaluated.stderr).toMatch(/repetition: \d\/2 samples of 500 chars at T=0.4/);
   });
 
-  it('answers bad options with a clear message and exit code 2', async () => {
+  it('answers bad options with exit code 2 and a missing model with exit code 1, in one clear line', async () => {
     const bad = await cli('train.ts', ['--corpus', 'corpus', '--model', 'tiny', '--units', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--units must be a positive whole number/);
     const missing = await cli('eval.ts', ['--model', 'nothing-here', '--text', 'x.txt']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/model folder not found/);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^models\/nothing-here: model folder not found$/);
   });
 });
