@@ -1,25 +1,13 @@
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseBackend } from '../../src/inference/backend.js';
-import { saveTinyModel, tempDir } from '../inference/tiny-model.js';
+import { describe, expect, it } from 'vitest';
+import { TSX_CLI, useTinyModelsDir } from './tiny-models-dir.js';
 
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-let dir: { path: string; remove: () => Promise<void> };
-
-beforeAll(async () => {
-  await chooseBackend('cpu', silent);
-  dir = await tempDir();
-  await saveTinyModel(join(dir.path, 'models'), 'tiny', [16, 16]);
-});
-afterAll(() => dir.remove());
+const modelsDir = useTinyModelsDir('tiny', [16, 16]);
 
 describe('npm run bench', () => {
   it('ends with one JSON line holding every figure the targets are read from', async () => {
-    const argv = [tsx, 'src/cli/bench.ts', '--models-dir', join(dir.path, 'models'), '--model', 'tiny', '--backend', 'wasm', '--rounds', '1'];
+    const argv = [TSX_CLI, 'src/cli/bench.ts', '--models-dir', modelsDir(), '--model', 'tiny', '--backend', 'wasm', '--rounds', '1'];
     const { stdout } = await promisify(execFile)(process.execPath, argv, { cwd: process.cwd(), timeout: 120_000 });
     const lines = stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThan(3);

@@ -1,25 +1,14 @@
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseBackend } from '../../src/inference/backend.js';
-import { saveTinyModel, tempDir, TINY_VOCAB } from '../inference/tiny-model.js';
+import { describe, expect, it } from 'vitest';
+import { TINY_VOCAB } from '../inference/tiny-model.js';
+import { TSX_CLI, useTinyModelsDir } from './tiny-models-dir.js';
 
 const run = promisify(execFile);
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-let dir: { path: string; remove: () => Promise<void> };
-
-beforeAll(async () => {
-  await chooseBackend('cpu', silent);
-  dir = await tempDir();
-  await saveTinyModel(join(dir.path, 'models'), 'scifi', [24, 32]);
-});
-afterAll(() => dir.remove());
+const modelsDir = useTinyModelsDir('scifi', [24, 32]);
 
 async function generate(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const argv = [tsx, 'src/cli/generate.ts', '--models-dir', join(dir.path, 'models'), '--backend', 'wasm', ...args];
+  const argv = [TSX_CLI, 'src/cli/generate.ts', '--models-dir', modelsDir(), '--backend', 'wasm', ...args];
   return run(process.execPath, argv, { cwd: process.cwd() }).then(
     ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
     (error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }),
