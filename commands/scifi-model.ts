@@ -11,6 +11,7 @@ export const scifiModel: CommandDefinition = {
       name: 'name',
       description: 'The model to use in this channel, e.g. scifi or melville',
       type: 'string',
+      choicesFrom: 'models',
       maxLength: 64,
     },
   ],

@@ -16,6 +16,7 @@ export const scifi: CommandDefinition = {
       name: 'model',
       description: 'Which writer to imitate (defaults to the channel setting)',
       type: 'string',
+      choicesFrom: 'models',
     },
   ],
   async run(ctx) {

@@ -3,8 +3,11 @@
  * Registers the bot's slash commands with Discord: in one guild (instant, for development) or
  * globally. Reads DISCORD_TOKEN (and DISCORD_API_BASE) through the config like the bot does.
  */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allCommands } from '../../commands/index.js';
+import { withModelChoices } from '../core/command.js';
 import { deployCommands } from '../adapters/discord/deploy-commands.js';
 import { ConfigError, loadConfig } from '../config.js';
 
@@ -24,11 +27,24 @@ async function main(): Promise<number> {
     token: config.discord.token,
     ...(config.discord.apiBase ? { apiBase: config.discord.apiBase } : {}),
     ...(guildId ? { guildId } : {}),
-    commands: allCommands,
+    // Model options become a menu of the models this install serves (re-deploy after adding one).
+    commands: withModelChoices(allCommands, await servedModelIds(config.modelsDir)),
   });
   const where = result.scope === 'global' ? 'globally' : `in guild ${result.scope.guildId}`;
   process.stdout.write(`Registered ${result.names.length} commands ${where}: ${result.names.map((n) => `/${n}`).join(', ')}\n`);
   return 0;
+}
+
+/** Ids of the model folders (those with a meta.json), without loading any weights. */
+async function servedModelIds(modelsDir: string): Promise<string[]> {
+  const entries = await readdir(modelsDir, { withFileTypes: true }).catch(() => []);
+  const ids: string[] = [];
+  for (const entry of entries) {
+    const files: string[] = entry.isDirectory() ? await readdir(join(modelsDir, entry.name)).catch(() => []) : [];
+    const hasMeta = files.includes('meta.json');
+    if (hasMeta) ids.push(entry.name);
+  }
+  return ids.sort();
 }
 
 main().then(

@@ -12,8 +12,10 @@ export interface CommandOption {
   readonly max?: number;
   /** For strings: the longest value accepted. */
   readonly maxLength?: number;
-  /** For strings: fixed choices (e.g. model ids), filled at start-up where they are dynamic. */
+  /** For strings: fixed choices. */
   readonly choices?: readonly string[];
+  /** For strings: the value names a model, so its choices are the models being served. */
+  readonly choicesFrom?: 'models';
 }
 
 export type OptionValues = Readonly<Record<string, string | number | undefined>>;
@@ -39,4 +41,20 @@ export interface CommandDefinition {
   /** Platforms hide the command from members without Manage Channels (still checked on receipt). */
   readonly requiresManageChannel?: boolean;
   run(ctx: CommandContext): Promise<void>;
+}
+
+/**
+ * The definitions with dynamic choices filled in (model options list the served models), for
+ * platforms that show choices as a menu. Definitions themselves stay plain data.
+ */
+export function withModelChoices(
+  commands: readonly CommandDefinition[],
+  modelIds: readonly string[],
+): CommandDefinition[] {
+  return commands.map((command) => ({
+    ...command,
+    options: command.options.map((option) =>
+      option.choicesFrom === 'models' && modelIds.length > 0 ? { ...option, choices: [...modelIds] } : option,
+    ),
+  }));
 }

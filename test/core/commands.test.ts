@@ -95,3 +95,16 @@ describe('command definitions', () => {
     await expect(scifiDaily.run(context(bot, { time: '10:00' }, false).ctx)).rejects.toMatchObject({ code: 'forbidden' });
   });
 });
+
+describe('withModelChoices', () => {
+  it('fills the model options with the served models and leaves the rest alone', async () => {
+    const { withModelChoices } = await import('../../src/core/command.js');
+    const filled = withModelChoices(allCommands, ['melville', 'scifi']);
+    const scifi = filled.find((c) => c.name === 'scifi');
+    expect(scifi?.options.find((o) => o.name === 'model')?.choices).toEqual(['melville', 'scifi']);
+    expect(scifi?.options.find((o) => o.name === 'seed')?.choices).toBeUndefined();
+    expect(filled.find((c) => c.name === 'scifi-model')?.options[0]?.choices).toEqual(['melville', 'scifi']);
+    // No models known: no menu rather than an empty one.
+    expect(withModelChoices(allCommands, [])[0]?.options.find((o) => o.name === 'model')?.choices).toBeUndefined();
+  });
+});

@@ -43,6 +43,12 @@ describe('deploying the Discord commands', () => {
     });
     expect(stdout).toBe(`Registered 4 commands in guild ${fake.guildId}: /scifi, /scifi-temperature, /scifi-model, /scifi-daily\n`);
     expect(fake.registeredCommands.map((c) => c.scope)).toEqual([`guild:${fake.guildId}`]);
+    // Model options are a menu of the shipped models.
+    const byName = new Map(fake.registeredCommands[0]?.commands.map((c) => [c['name'], c]));
+    const modelOption = (command: string, option: string) =>
+      (byName.get(command)?.['options'] as { name: string; choices?: { value: string }[] }[] | undefined)?.find((o) => o.name === option);
+    expect(modelOption('scifi', 'model')?.choices?.map((c) => c.value)).toEqual(['melville', 'scifi']);
+    expect(modelOption('scifi-model', 'name')?.choices?.map((c) => c.value)).toEqual(['melville', 'scifi']);
   });
 
   it('the CLI refuses a malformed guild id before calling Discord', async () => {
