@@ -17,7 +17,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Install the optional native backends too; the bot picks tfjs-node-gpu first at start-up.
+# npm skips an optional dependency whose install fails; installing tfjs-node-gpu explicitly makes
+# a failed libtensorflow download fail the build instead of silently yielding a CPU image.
 RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0
 COPY . .
 RUN useradd --create-home node && mkdir -p /app/data && chown node:node /app/data
