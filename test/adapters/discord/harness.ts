@@ -6,7 +6,6 @@ import { allCommands } from '../../../commands/index.js';
 import { createDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from '../../../src/adapters/discord/discord-adapter.js';
 import { discordChannelId } from '../../../src/adapters/discord/discord-ids.js';
 import type { CommandDefinition } from '../../../src/core/command.js';
-import { assembleCore } from '../../../src/app/assemble-core.js';
 import type { Bot } from '../../../src/core/create-bot.js';
 import type { DailyScheduler } from '../../../src/core/daily-scheduler.js';
 import { defuseMentions } from '../../../src/core/mentions.js';
@@ -16,6 +15,7 @@ import { FakeDailyClock } from '../../core/daily-fake-clock.js';
 import { FakeDiscord, type FakeInteraction, type FakeMessage } from '../../fakes/discord/fake-discord.js';
 import { ScriptedEngine, type ScriptedEngineOptions } from '../../fakes/scripted-engine.js';
 import { MemoryLogger } from '../../fakes/silent-logger.js';
+import { assembleTestCore } from '../../fakes/adapter-test-core.js';
 
 export const READER = '222222222222222222';
 export const MODERATOR = '333333333333333333';
@@ -92,15 +92,12 @@ export class DiscordHarness {
 
   private async bootProcess(): Promise<void> {
     this.db = openDatabase(this.dataDir);
-    const db = this.db;
-    const core = assembleCore({
+    const core = assembleTestCore({
       engine: this.engine,
-      db,
-      limits: { concurrency: this.options.concurrency ?? 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
-      missedGraceMs: 0,
+      db: this.db,
       logger: this.logger,
       clock: this.clock,
-      resyncIntervalMs: 0,
+      ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
     });
     this.bot = core.bot;
     this.scheduler = core.scheduler;

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allCommands } from '../../../commands/index.js';
-import { assembleCore } from '../../../src/app/assemble-core.js';
 import type { Bot } from '../../../src/core/create-bot.js';
 import type { DailyScheduler } from '../../../src/core/daily-scheduler.js';
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from '../../../src/adapters/slack/slack-adapter.js';
@@ -13,6 +12,7 @@ import { FakeSocketModeServer } from '../../fakes/slack/fake-socket-mode.js';
 import { SlackRequestSender, type SlashCommandInput } from '../../fakes/slack/signed-requests.js';
 import { ScriptedEngine, type ScriptedEngineOptions } from '../../fakes/scripted-engine.js';
 import { MemoryLogger } from '../../fakes/silent-logger.js';
+import { assembleTestCore } from '../../fakes/adapter-test-core.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-8f2d';
 export const CHANNEL = 'C0STORIES';
@@ -74,15 +74,12 @@ export class SlackHarness {
   /** Everything one bot process holds: database handle, core, adapter, scheduler. */
   private async bootProcess(): Promise<void> {
     this.db = openDatabase(this.dataDir);
-    const db = this.db;
-    const core = assembleCore({
+    const core = assembleTestCore({
       engine: this.engine,
-      db,
-      limits: { concurrency: this.options.concurrency ?? 4, maxWaiting: 20, maxWaitingPerUser: 5, jobsPerMinute: 100 },
-      missedGraceMs: 0,
+      db: this.db,
       logger: this.logger,
       clock: this.clock,
-      resyncIntervalMs: 0,
+      ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
     });
     this.bot = core.bot;
     this.scheduler = core.scheduler;
