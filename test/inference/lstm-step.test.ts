@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/inference/backend.js';
 import { disposeStepWeights, extractStepWeights, type StepWeights } from '../../src/inference/lstm-weights.js';
 import { loadModelDir, type LoadedModel } from '../../src/inference/model-files.js';
+import { FUSED_GATES_MAX_ROWS } from '../../src/inference/lstm-step.js';
 import { StatefulBatch } from '../../src/inference/stateful-session.js';
 import { saveTinyModel, tempDir, TINY_VOCAB } from './tiny-model.js';
 
@@ -85,6 +86,26 @@ describe('stateful step', () => {
     });
     batch.dispose();
     expect(maxDiff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it(`gives a row the very same numbers on the few-row path (≤ ${FUSED_GATES_MAX_ROWS} rows) and the many-row path`, () => {
+    const prefix = ids('it all began with a signal');
+    const run = (rows: number): Float32Array[] => {
+      const batch = new StatefulBatch(weights);
+      batch.addRows(rows);
+      const out: Float32Array[] = [];
+      for (const [t, id] of prefix.entries()) {
+        // Row 0 reads the prefix; the others read something else, so they cannot hide a mix-up.
+        const inputs = Int32Array.from({ length: rows }, (_, r) => (r === 0 ? id : (id + r + t) % TINY_VOCAB.length));
+        out.push(Float32Array.from(batch.step(inputs).subarray(0, TINY_VOCAB.length)));
+      }
+      batch.dispose();
+      return out;
+    };
+    const few = run(1);
+    const many = run(FUSED_GATES_MAX_ROWS + 3);
+    expect(many).toEqual(few);
+    expect(few[0]!.some((p) => p > 0)).toBe(true);
   });
 
   it('leaks no tensors: the count stays flat over many steps, joins and leaves', () => {
