@@ -64,7 +64,19 @@ const envSchema = z.object({
   TF_BACKEND: z
     .enum(['auto', 'tensorflow', 'wasm', 'cpu'], { message: 'expected auto, tensorflow, wasm or cpu' })
     .default('auto'),
-  INFERENCE_WORKERS: integer(1, 64, 1),
+  INFERENCE_WORKERS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx): number | 'auto' => {
+      if (v === undefined || v === '' || v.toLowerCase() === 'auto') return 'auto';
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) {
+        ctx.addIssue({ code: 'custom', message: `expected auto or a whole number from 1 to 64, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
   DATA_DIR: z.string().trim().default('data'),
   QUEUE_CONCURRENCY: integer(1, 256, 32),
   QUEUE_MAX_WAITING: integer(0, 10_000, 100),
@@ -95,8 +107,11 @@ export interface Config {
   readonly modelsDir: string;
   readonly defaultModel?: string;
   readonly backend: Env['TF_BACKEND'];
-  /** Inference worker threads; wasm runs one core per worker, so more cores want more workers. */
-  readonly inferenceWorkers: number;
+  /**
+   * Inference worker threads; wasm runs one core per worker, so more cores want more workers.
+   * `auto`: one per core (up to 4) on wasm/cpu, one on tfjs-node(-gpu).
+   */
+  readonly inferenceWorkers: number | 'auto';
   readonly dataDir: string;
   readonly queue: {
     readonly concurrency: number;

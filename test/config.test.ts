@@ -11,7 +11,7 @@ describe('configuration', () => {
       modelsDir: 'models',
       defaultModel: 'scifi',
       backend: 'auto',
-      inferenceWorkers: 1,
+      inferenceWorkers: 'auto',
       dataDir: 'data',
       queue: { concurrency: 32, maxWaiting: 100, maxWaitingPerUser: 3, jobsPerMinute: 6 },
       dailyMissedGraceMs: 3 * 3_600_000,
@@ -39,7 +39,7 @@ describe('configuration', () => {
 
   it('names every bad variable and the form it expects', () => {
     const attempt = () =>
-      loadConfig({ QUEUE_CONCURRENCY: 'lots', TF_BACKEND: 'gpu', SLACK_PORT: '70000', DISCORD_API_BASE: 'not a url', METRICS_PORT: '-1' });
+      loadConfig({ QUEUE_CONCURRENCY: 'lots', INFERENCE_WORKERS: '0', TF_BACKEND: 'gpu', SLACK_PORT: '70000', DISCORD_API_BASE: 'not a url', METRICS_PORT: '-1' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -47,10 +47,17 @@ describe('configuration', () => {
       const message = (error as ConfigError).message;
       expect(message).toContain('QUEUE_CONCURRENCY: expected a whole number from 1 to 256, got "lots"');
       expect(message).toContain('TF_BACKEND: expected auto, tensorflow, wasm or cpu');
+      expect(message).toContain('INFERENCE_WORKERS: expected auto or a whole number from 1 to 64, got "0"');
       expect(message).toContain('SLACK_PORT: expected a whole number from 0 to 65535, got "70000"');
       expect(message).toContain('DISCORD_API_BASE: expected a URL');
       expect(message).toContain('METRICS_PORT: expected a port number');
     }
+  });
+
+  it('takes INFERENCE_WORKERS as auto or a count', () => {
+    expect(loadConfig({ INFERENCE_WORKERS: '3' }).inferenceWorkers).toBe(3);
+    expect(loadConfig({ INFERENCE_WORKERS: ' AUTO ' }).inferenceWorkers).toBe('auto');
+    expect(() => loadConfig({ INFERENCE_WORKERS: 'many' })).toThrow(/INFERENCE_WORKERS: expected auto or a whole number/);
   });
 
   it('refuses half a Slack configuration and a bot token given as the app token', () => {

@@ -11,12 +11,13 @@ import { extractStepWeights, stepFlopsPerRow } from '../inference/lstm-weights.j
 import { loadModelDir, saveModelDir, type LoadedModel } from '../inference/model-files.js';
 import { mulberry32, sampleIndex } from '../inference/sampling.js';
 import { StatefulBatch } from '../inference/stateful-session.js';
+import { startInferenceEngine, type WorkerCount } from '../inference/start-engine.js';
 import { WorkerPool } from '../inference/worker-pool.js';
 import { createLogger } from '../logger.js';
 import { runCli } from './run-cli.js';
 
 /**
- * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers 1] [--rounds 3]
+ * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers auto|N] [--rounds 3]
  *
  * Measures the inference engine against the original method and against the backend itself, and
  * prints a summary, then (last line) one JSON object. All figures are taken in each of a few rounds
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
       'models-dir': { type: 'string', default: 'models' },
       backend: { type: 'string', default: 'auto' },
       'log-level': { type: 'string', default: 'warn' },
-      workers: { type: 'string', default: '1' },
+      workers: { type: 'string', default: 'auto' },
       rounds: { type: 'string', default: '3' },
     },
   });
@@ -60,8 +61,12 @@ async function main(): Promise<void> {
 
     const weights = extractStepWeights(model);
     const flops = stepFlopsPerRow(weights);
-    const workers = Number(values.workers);
-    const engine = await WorkerPool.start({ modelsDir, backend: preference }, workers, logger);
+    // The bot's own default (INFERENCE_WORKERS=auto) unless told otherwise: the figures describe
+    // the engine as it is deployed on this machine.
+    const workerCount: WorkerCount = values.workers === 'auto' ? 'auto' : Number(values.workers);
+    if (workerCount !== 'auto' && !(Number.isInteger(workerCount) && workerCount >= 1)) throw new Error('--workers must be auto or a whole number ≥ 1');
+    const engine = await startInferenceEngine({ modelsDir, backend: preference, workers: workerCount }, logger);
+    const workers = engine instanceof WorkerPool ? engine.size : 1;
     const request: GenerationRequest = { seed: 'It all began with', model: meta.id, temperature: 0.8, length: 1000 };
     const roundCount = Math.max(1, Math.floor(Number(values.rounds)) || 1);
     const rounds: Round[] = [];

@@ -16,16 +16,33 @@ interface Member {
 export class WorkerPool implements InferenceEngine {
   private constructor(private readonly members: readonly Member[]) {}
 
-  static async start(options: WorkerOptions, workers: number, logger: Logger): Promise<WorkerPool> {
-    const count = Math.max(1, Math.floor(workers));
+  /**
+   * Starts workers until there are `workers` of them, counting any already `running` (which the
+   * pool then owns). If one fails to start, every worker is closed and the failure thrown.
+   */
+  static async start(
+    options: WorkerOptions,
+    workers: number,
+    logger: Logger,
+    running: readonly WorkerEngine[] = [],
+  ): Promise<WorkerPool> {
+    const count = Math.max(1, Math.floor(workers)) - running.length;
     const started = await Promise.allSettled(Array.from({ length: count }, () => WorkerEngine.start(options, logger)));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed !== undefined) {
-      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+      await Promise.all([
+        ...running.map((engine) => engine.close()),
+        ...started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)),
+      ]);
       throw failed.reason;
     }
-    const engines = started.map((s) => (s as PromiseFulfilledResult<WorkerEngine>).value);
+    const engines = [...running, ...started.map((s) => (s as PromiseFulfilledResult<WorkerEngine>).value)];
     return new WorkerPool(engines.map((engine) => ({ engine, inFlight: 0 })));
+  }
+
+  /** Workers in the pool. */
+  get size(): number {
+    return this.members.length;
   }
 
   models(): readonly ModelInfo[] {

@@ -55,7 +55,7 @@ export class PrometheusMetrics implements Metrics {
     this.queueDepth = new Gauge({ name: 'scifi_queue_depth', help: 'Jobs waiting to run.', registers });
     this.backendInfo = new Gauge({
       name: 'scifi_backend_info',
-      help: 'The tfjs backend in use (value is always 1).',
+      help: 'The tfjs backend in use, with ×N when N inference workers share the load (value is always 1).',
       labelNames: ['backend'],
       registers,
     });

@@ -19,7 +19,7 @@ describe('operations, end to end', () => {
     expect(health.status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/scifi_jobs_queued_total 1/);
-    expect(metrics).toMatch(/scifi_backend_info\{backend="(wasm|tensorflow|cpu)"\} 1/);
+    expect(metrics).toMatch(/scifi_backend_info\{backend="(wasm|tensorflow|cpu)(×\d+)?"\} 1/);
 
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);

@@ -4,7 +4,7 @@ import type { GenerationRequest } from '../../src/core/ports.js';
 import { chooseBackend } from '../../src/inference/backend.js';
 import { BatchEngine } from '../../src/inference/batch-engine.js';
 import { loadModelsDir } from '../../src/inference/model-files.js';
-import { startInferenceEngine } from '../../src/inference/start-engine.js';
+import { autoWorkerCount, startInferenceEngine } from '../../src/inference/start-engine.js';
 import { WorkerPool } from '../../src/inference/worker-pool.js';
 import { saveTinyModel, tempDir } from './tiny-model.js';
 
@@ -57,6 +57,24 @@ describe('WorkerPool', () => {
       expect(pool.backend()).toBe('wasm×2');
     } finally {
       await Promise.all([single.close(), pool.close()]);
+    }
+  });
+
+  it('auto starts one worker per core on wasm and cpu (up to 4), one on a native backend', async () => {
+    expect([1, 2, 3, 8].map((cores) => autoWorkerCount('wasm', cores))).toEqual([1, 2, 3, 4]);
+    expect(autoWorkerCount('cpu', 2)).toBe(2);
+    expect(autoWorkerCount('tensorflow', 16)).toBe(1);
+
+    const modelsDir = join(dir.path, 'models');
+    const twoCores = await startInferenceEngine({ modelsDir, backend: 'wasm', workers: 'auto', cores: 2 }, silent);
+    const oneCore = await startInferenceEngine({ modelsDir, backend: 'wasm', workers: 'auto', cores: 1 }, silent);
+    try {
+      expect(twoCores.backend()).toBe('wasm×2');
+      expect(oneCore.backend()).toBe('wasm');
+      const text = await collect(twoCores.generate({ seed: 'the stars', model: 'tiny', temperature: 1, length: 40, randomSeed: 3 }));
+      expect(text).toHaveLength(40);
+    } finally {
+      await Promise.all([twoCores.close(), oneCore.close()]);
     }
   });
 });
