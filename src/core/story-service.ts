@@ -26,6 +26,7 @@ import type {
 import { ProgressiveMessage } from './progressive-message.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { validateModel, validateTemperature } from './settings-service.js';
+import { StoryEnding } from './story-ending.js';
 import { STARTING_TEXT, dailyTitle, seedNotes, storyText, waitingText } from './story-text.js';
 
 export interface StoryServiceDeps {
@@ -226,15 +227,22 @@ export class StoryJobs implements StoryService {
       seed: defuseMentions(job.request.seed),
     };
     let continuation = '';
+    const ending = new StoryEnding(job.request.length);
     try {
       await placeholder;
       progress.update(storyText(layout, '', ' ✍️'));
-      for await (const chunk of engine.generate(job.request, signal)) {
+      for await (const chunk of engine.generate({ ...job.request, length: ending.maxLength }, signal)) {
         continuation += chunk;
         metrics.charsGenerated(chunk.length);
+        const end = ending.endIn(continuation);
+        if (end !== undefined) {
+          continuation = continuation.slice(0, end);
+          break; // leaving the loop stops the engine's work on this job
+        }
         progress.update(storyText(layout, defuseMentions(continuation), ' ✍️'));
       }
       if (signal.aborted) return this.abandon(job, progress);
+      continuation = ending.finish(continuation);
       const text = storyText(layout, defuseMentions(continuation));
       await progress.finish(text);
       jobs.setState(job.id, 'done');

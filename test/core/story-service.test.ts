@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { messageKey } from '../../src/core/bot-services.js';
 import { createBot, type Bot } from '../../src/core/create-bot.js';
+import { DAILY_STORY_LENGTH } from '../../src/core/limits.js';
+import { StoryEnding } from '../../src/core/story-ending.js';
 import type { DailyService } from '../../src/core/bot-services.js';
 import type { MessageSurface, PlatformGateway, SurfaceAddress } from '../../src/core/ports.js';
 import { MemoryJobStore, MemoryRecordStore, MemorySettingsStore } from '../fakes/memory-stores.js';
@@ -48,13 +50,20 @@ describe('story service', () => {
   it('streams a story into the surface and ends with seed + continuation', async () => {
     const { bot, engine } = setup();
     const surface = fastSurface();
-    const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u1', seed: 'It began', surface, length: 30 });
+    const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u1', seed: 'It began', surface, length: 25 });
     const outcome = await started.finished;
     expect(outcome.status).toBe('done');
-    expect(outcome.text).toBe('It began and then the stars went out. ');
+    // 25 characters asked for: the story runs on to the end of its sentence, and no further.
+    expect(outcome.text).toBe('It began and then the stars went out.');
     expect(surface.shownText()).toBe(outcome.text);
     expect(surface.ops[0]).toMatchObject({ op: 'post' });
-    expect(engine.requests[0]).toMatchObject({ seed: 'It began', temperature: 0.4, model: 'scifi', length: 30 });
+    expect(engine.requests[0]).toMatchObject({ seed: 'It began', temperature: 0.4, model: 'scifi', length: 32 });
+  });
+
+  it('ends a story with no sentence end in reach at its last whole word, with an ellipsis', async () => {
+    const { bot } = setup({ text: ' and on and on and on' });
+    const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u1', seed: 'It went', surface: fastSurface(), length: 30 });
+    expect((await started.finished).text).toBe('It went and on and on and on and on and on…');
   });
 
   it('uses the channel temperature and model unless the command names them', async () => {
@@ -190,7 +199,7 @@ describe('story service', () => {
     expect(after.bot.recover()).toBe(1);
     await after.bot.idle();
     expect(jobs.data.get(started.jobId)?.state).toBe('done');
-    expect(surface.shownText()).toBe('Go the same words every time, by');
+    expect(surface.shownText()).toBe('Go the same words every time, by design…');
     expect(surface.ops.filter((o) => o.op === 'post')).toHaveLength(1);
     expect(after.engine.requests[0]?.randomSeed).toBe(stored?.request.randomSeed);
   });
@@ -202,7 +211,7 @@ describe('story service', () => {
     const outcome = await bot.stories.postDaily({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC', seed: 'the last robot' }, '2026-11-28');
     expect(outcome.status).toBe('done');
     expect(channelSurface.shownText().split('\n')[0]).toBe('📖 The Last Robot — story of the day, 2026-11-28');
-    expect(engine.requests[0]?.length).toBe(2000);
+    expect(engine.requests[0]?.length).toBe(new StoryEnding(DAILY_STORY_LENGTH).maxLength);
   });
 });
 

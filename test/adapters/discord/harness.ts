@@ -9,6 +9,7 @@ import type { CommandDefinition } from '../../../src/core/command.js';
 import type { Bot } from '../../../src/core/create-bot.js';
 import type { DailyScheduler } from '../../../src/core/daily-scheduler.js';
 import { defuseMentions } from '../../../src/core/mentions.js';
+import { StoryEnding } from '../../../src/core/story-ending.js';
 import { storyText } from '../../../src/core/story-text.js';
 import { openDatabase, type BotDatabase } from '../../../src/storage/index.js';
 import { FakeDailyClock } from '../../core/daily-fake-clock.js';
@@ -157,11 +158,12 @@ export class DiscordHarness {
   }
 }
 
-/** The continuation the scripted engine writes for `length` characters. */
+/** The continuation a story of `length` shows when the scripted engine writes it (ending rule applied). */
 export function scripted(text: string, length: number): string {
+  const ending = new StoryEnding(length);
   let out = '';
-  while (out.length < length) out += text;
-  return out.slice(0, length);
+  while (out.length < ending.maxLength) out += text;
+  return ending.finish(out.slice(0, ending.maxLength));
 }
 
 /** The whole reply the core shows for a plain story (no notes, no title). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { allCommands } from '../../../commands/index.js';
 import type { Bot } from '../../../src/core/create-bot.js';
 import type { DailyScheduler } from '../../../src/core/daily-scheduler.js';
+import { StoryEnding } from '../../../src/core/story-ending.js';
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from '../../../src/adapters/slack/slack-adapter.js';
 import { openDatabase, type BotDatabase } from '../../../src/storage/index.js';
 import { FakeDailyClock } from '../../core/daily-fake-clock.js';
@@ -189,9 +190,10 @@ export async function waitFor<T>(check: () => T | undefined | false, what: strin
   }
 }
 
-/** The continuation the scripted engine writes for `length` characters. */
+/** The continuation a story of `length` shows when the scripted engine writes it (ending rule applied). */
 export function scripted(text: string, length: number): string {
+  const ending = new StoryEnding(length);
   let out = '';
-  while (out.length < length) out += text;
-  return out.slice(0, length);
+  while (out.length < ending.maxLength) out += text;
+  return ending.finish(out.slice(0, ending.maxLength));
 }
