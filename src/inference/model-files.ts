@@ -3,9 +3,10 @@ import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import './chained-ops.js';
+import { encodeFloat16, Float16RangeError } from './float16.js';
 import { metaMismatches } from './model-check.js';
 import { ModelLoadError } from './model-load-error.js';
-import { modelMetaSchema, type ModelMeta } from './model-meta.js';
+import { modelMetaSchema, type ModelMeta, type WeightPrecision } from './model-meta.js';
 
 /**
  * models/<id>/ on disk: model.json (tfjs layers topology + weights manifest), weights.bin (all
@@ -22,30 +23,101 @@ export interface LoadedModel {
   readonly dir: string;
 }
 
+export interface SaveOptions {
+  /**
+   * How weights.bin stores each float32 weight: as is (default), or as IEEE half floats, which
+   * halves the file; the loader widens them back to float32. meta.json records the choice.
+   */
+  readonly weightPrecision?: WeightPrecision;
+}
+
 /** Writes the three files; each lands under a temporary name first so a reader never sees half. */
-export async function saveModelDir(model: tfl.LayersModel, meta: ModelMeta, dir: string): Promise<void> {
-  const checked = modelMetaSchema.parse(meta);
+export async function saveModelDir(
+  model: tfl.LayersModel,
+  meta: ModelMeta,
+  dir: string,
+  options: SaveOptions = {},
+): Promise<void> {
+  const precision = options.weightPrecision ?? 'float32';
+  const checked = modelMetaSchema.parse(
+    precision === 'float32' && meta.weightPrecision === undefined ? meta : { ...meta, weightPrecision: precision },
+  );
   const problems = metaMismatches(model, checked);
   if (problems.length > 0) throw new ModelLoadError(join(dir, META_JSON), problems.join('; '));
   await mkdir(dir, { recursive: true });
   const handler: tf.io.IOHandler = {
     async save(artifacts) {
-      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const float32 = {
+        specs: artifacts.weightSpecs ?? [],
+        data: new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)),
+      };
+      // Encode before writing anything, so a weight beyond the half range leaves the folder as it was.
+      const stored = precision === 'float16' ? toFloat16Weights(float32.specs, float32.data, join(dir, WEIGHTS_BIN)) : float32;
       const modelJson = {
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy ?? null,
         modelTopology: artifacts.modelTopology,
         ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
-        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: stored.specs }],
       };
-      await writeAtomically(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
+      await writeAtomically(join(dir, WEIGHTS_BIN), stored.data);
       await writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   };
   await model.save(handler);
   await writeAtomically(join(dir, META_JSON), `${JSON.stringify(checked, null, 2)}\n`);
+}
+
+/**
+ * tfjs' own manifest form for half-float weights (what tfjs-converter writes and io.decodeWeights
+ * reads): the tensor stays dtype float32, `quantization.dtype` says how its bytes are stored.
+ */
+type Float16WeightSpec = tf.io.WeightsManifestEntry & {
+  readonly quantization: { readonly dtype: 'float16'; readonly original_dtype: 'float32' };
+};
+
+/** float32 weights (specs + packed bytes) re-encoded as halves; other dtypes are copied as they are. */
+function toFloat16Weights(
+  specs: readonly tf.io.WeightsManifestEntry[],
+  data: Uint8Array,
+  file: string,
+): { specs: tf.io.WeightsManifestEntry[]; data: Uint8Array } {
+  const out: tf.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  for (const spec of specs) {
+    const elements = spec.shape.reduce((a, b) => a * b, 1);
+    const bytes = elements * (BYTES_PER_ELEMENT[spec.dtype] ?? 4);
+    const slice = data.subarray(offset, offset + bytes);
+    offset += bytes;
+    if (spec.dtype !== 'float32' || spec.quantization !== undefined) {
+      out.push(spec);
+      parts.push(slice);
+      continue;
+    }
+    // Copy into an aligned buffer: the slice may start at any byte offset.
+    const values = new Float32Array(new Uint8Array(slice).buffer);
+    try {
+      parts.push(encodeFloat16(values));
+    } catch (error) {
+      if (!(error instanceof Float16RangeError)) throw error;
+      throw new ModelLoadError(
+        file,
+        `cannot store ${spec.name} as float16: it holds ${error.value} (index ${error.index}), beyond ±65504; save it as float32`,
+      );
+    }
+    const half: Float16WeightSpec = { ...spec, quantization: { dtype: 'float16', original_dtype: 'float32' } };
+    out.push(half);
+  }
+  const joined = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.byteLength;
+  }
+  return { specs: out, data: joined };
 }
 
 /** Loads one model folder, or throws ModelLoadError naming the file and the problem. */

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** How weights.bin stores each weight; the loader always hands the engine float32. */
+export const WEIGHT_PRECISIONS = ['float32', 'float16'] as const;
+export type WeightPrecision = (typeof WEIGHT_PRECISIONS)[number];
+
 /**
  * meta.json beside a tfjs layers model in models/<id>/. It is the contract between the trainer
  * (which writes it) and the inference engine (which refuses a model whose meta does not match
@@ -22,6 +26,12 @@ export const modelMetaSchema = z.object({
   sequenceLength: z.number().int().positive(),
   /** Everything about how the model came to be: corpus, epochs, validation/test bpc… */
   training: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Storage precision of weights.bin, written by saveModelDir; absent means float32 (every model
+   * saved before float16 existed). model.json's manifest is what the loader decodes; this is the
+   * human-readable record of it.
+   */
+  weightPrecision: z.enum(WEIGHT_PRECISIONS).optional(),
 });
 
 export type ModelMeta = z.infer<typeof modelMetaSchema>;
