@@ -2,13 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseBackend } from '../inference/backend.js';
+import { WEIGHT_PRECISIONS, type WeightPrecision } from '../inference/model-meta.js';
 import { createLogger } from '../logger.js';
 import { importGpuWeights } from '../training/import-gpu-weights.js';
 
 /**
  * npm run train:import -- --from <dir with weights.f32 + weights.json> --model <id>
  *   [--description "…"] [--prepared data/prepared/<id>] [--models-dir models]
- * Writes models/<id>/ from weights trained by tools/gpu-train/train_lstm.py.
+ *   [--weight-precision float32|float16]
+ * Writes models/<id>/ from weights trained by tools/gpu-train/train_lstm.py; float16 halves
+ * weights.bin (a 2×800 model fits the 20 MB limit only so).
  */
 const { values } = parseArgs({
   options: {
@@ -17,11 +20,19 @@ const { values } = parseArgs({
     description: { type: 'string', default: '' },
     prepared: { type: 'string' },
     'models-dir': { type: 'string', default: 'models' },
+    'weight-precision': { type: 'string', default: 'float32' },
   },
 });
 
 if (!values.from || !values.model) {
-  process.stderr.write('usage: npm run train:import -- --from <dir> --model <id> [--description "…"] [--prepared <dir>]\n');
+  process.stderr.write(
+    'usage: npm run train:import -- --from <dir> --model <id> [--description "…"] [--prepared <dir>] [--weight-precision float32|float16]\n',
+  );
+  process.exit(2);
+}
+const weightPrecision = values['weight-precision'] as WeightPrecision;
+if (!WEIGHT_PRECISIONS.includes(weightPrecision)) {
+  process.stderr.write(`--weight-precision must be one of ${WEIGHT_PRECISIONS.join(', ')} (got "${values['weight-precision']}")\n`);
   process.exit(2);
 }
 
@@ -38,6 +49,9 @@ const meta = await importGpuWeights({
   id: values.model,
   description: values.description,
   to: join(values['models-dir'], values.model),
+  weightPrecision,
   ...(report ? { extraTraining: { corpus: report } } : {}),
 });
-process.stdout.write(`${JSON.stringify({ model: meta.id, units: meta.units, vocab: meta.vocab.length, test: meta.training['test'] })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ model: meta.id, units: meta.units, vocab: meta.vocab.length, weight_precision: weightPrecision, test: meta.training['test'] })}\n`,
+);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.js';
 import { chooseBackend, BACKEND_PREFERENCES, type BackendPreference } from '../inference/backend.js';
+import { WEIGHT_PRECISIONS, type WeightPrecision } from '../inference/model-meta.js';
 import { createLogger } from '../logger.js';
 import { formatFileReport, prepareCorpus } from '../training/corpus/prepare.js';
 import { train } from '../training/trainer.js';
@@ -13,13 +14,15 @@ import { runCli } from './run-cli.js';
  *   [--epochs N] [--lr 0.002] [--resume] [--max-minutes M] [--anneal-fraction 0.25] [--test-authors "dick,hamilton"]
  *   [--prepare-only] [--eval-every STEPS] [--valid-chars N] [--checkpoint-minutes M] [--seed S]
  *   [--description "…"] [--models-dir models] [--backend auto|tensorflow|wasm|cpu]
+ *   [--weight-precision float32|float16]
  *
  * Prepares the corpus into data/prepared/<id>/, trains with checkpoints in data/checkpoints/<id>/,
- * and exports the best weights to models/<id>/. Ctrl-C (or SIGTERM) stops after the current step,
+ * and exports the best weights to models/<id>/ (as float16 with --weight-precision float16: half the
+ * size, so a wider model still fits the 20 MB limit). Ctrl-C (or SIGTERM) stops after the current step,
  * checkpoints and exports; a second Ctrl-C exits at once. Run it again with --resume to continue.
  */
 const USAGE =
-  'usage: npm run train -- --corpus <dir> --model <id> [--units 256,256] [--seq 100] [--batch 64] [--epochs N] [--lr 0.002] [--resume] [--max-minutes M] [--test-authors a,b] [--prepare-only]';
+  'usage: npm run train -- --corpus <dir> --model <id> [--units 256,256] [--seq 100] [--batch 64] [--epochs N] [--lr 0.002] [--resume] [--max-minutes M] [--test-authors a,b] [--prepare-only] [--weight-precision float32|float16]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       description: { type: 'string' },
       'models-dir': { type: 'string', default: 'models' },
       backend: { type: 'string', default: 'auto' },
+      'weight-precision': { type: 'string', default: 'float32' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', default: false },
     },
@@ -64,6 +68,10 @@ async function main(): Promise<void> {
   const maxMinutes = values['max-minutes'] !== undefined ? positiveNumber(values['max-minutes'], '--max-minutes') : undefined;
   const backend = values.backend as BackendPreference;
   if (!BACKEND_PREFERENCES.includes(backend)) throw new UserError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}`, 'bad-option');
+  const weightPrecision = values['weight-precision'] as WeightPrecision;
+  if (!WEIGHT_PRECISIONS.includes(weightPrecision)) {
+    throw new UserError(`--weight-precision must be one of ${WEIGHT_PRECISIONS.join(', ')} (got "${values['weight-precision']}")`, 'bad-option');
+  }
 
   const logger = createLogger(values['log-level'] ?? 'info');
   const preparedDir = join('data', 'prepared', modelId);
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
     checkpointMinutes: positiveNumber(values['checkpoint-minutes'], '--checkpoint-minutes'),
     seed: positiveInt(values.seed, '--seed'),
     description: values.description,
+    weightPrecision,
     logger,
     progress: process.stderr,
     signal: controller.signal,

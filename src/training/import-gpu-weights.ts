@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { buildCharLstm } from '../inference/build-model.js';
+import { FLOAT16_MAX, roundToFloat16 } from '../inference/float16.js';
 import { saveModelDir } from '../inference/model-files.js';
-import type { ModelMeta } from '../inference/model-meta.js';
+import type { ModelMeta, WeightPrecision } from '../inference/model-meta.js';
 
 /**
  * Turns the output of tools/gpu-train/train_lstm.py (weights.f32 + weights.json, already in
@@ -32,7 +33,24 @@ export interface ImportOptions {
   readonly to: string;
   /** Facts to keep in meta.training besides the trainer's own (corpus, splits…). */
   readonly extraTraining?: Record<string, unknown>;
+  /** Storage precision of the written weights.bin (default float32). */
+  readonly weightPrecision?: WeightPrecision;
 }
+
+/**
+ * Largest probability difference from the trainer's reference that still passes. A transposed
+ * kernel or swapped gates moves probabilities by far more than 1e-2; 1e-3 leaves room for runs
+ * whose reference was computed with TF32 tensor cores (about 1e-4 off fp32).
+ *
+ * float16 storage rounds every weight by up to 2⁻¹¹ of its size. Measured on the three GPU runs
+ * in data/gpu-runs (2×512 and 2×560, 48-character check prefix), the float16-rounded model sat at
+ * most 1.3e-4 from the reference (float32: at most 2.6e-4; the two overlap, so TF32 noise
+ * dominates), while swapping gates i↔f, c↔o or f↔c in one or both layers, or transposing the gate
+ * blocks of either recurrent kernel, moved it by 0.26 to 0.98. 5e-3 is over 15× the largest honest
+ * difference (room for wider models, whose rounding error grows with the fan-in) and 50× below
+ * the smallest layout mistake.
+ */
+const TOLERANCE: Readonly<Record<WeightPrecision, number>> = { float32: 1e-3, float16: 5e-3 };
 
 export async function importGpuWeights(options: ImportOptions): Promise<ModelMeta> {
   const manifestPath = join(options.from, 'weights.json');
@@ -40,6 +58,7 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
   const raw = await readFile(join(options.from, 'weights.f32'));
   const floats = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 
+  const precision = options.weightPrecision ?? 'float32';
   const model = buildCharLstm(manifest.vocab.length, manifest.units);
   const expected = model.getWeights().map((w) => w.shape);
   if (expected.length !== manifest.weights.length) {
@@ -55,17 +74,23 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
     const values = floats.subarray(offset, offset + size);
     if (values.length !== size) throw new Error(`${manifestPath}: weights.f32 ends inside ${spec.name}`);
     if (!values.every(Number.isFinite)) throw new Error(`${manifestPath}: ${spec.name} holds NaN or Inf`);
+    if (precision === 'float16' && values.some((v) => Math.abs(v) > FLOAT16_MAX)) {
+      throw new Error(`${manifestPath}: ${spec.name} holds values beyond float16's ±${FLOAT16_MAX}; import it as float32`);
+    }
     offset += size;
-    return tf.tensor(values, spec.shape);
+    // Checked as stored: a float16 model is compared with the reference after its own rounding.
+    return tf.tensor(precision === 'float16' ? roundToFloat16(values) : values, spec.shape);
   });
   if (offset !== floats.length) throw new Error(`${manifestPath}: weights.f32 has ${floats.length - offset} values too many`);
   model.setWeights(tensors);
   tf.dispose(tensors);
   const difference = referenceDifference(model, manifest);
-  // A transposed kernel or swapped gates moves probabilities by far more than 1e-2; 1e-3 leaves
-  // room for runs whose reference was computed with TF32 tensor cores (about 1e-4 off fp32).
-  if (!(difference <= 1e-3)) {
-    throw new Error(`${manifestPath}: the imported model disagrees with the trainer (max probability difference ${difference})`);
+  if (!(difference <= TOLERANCE[precision])) {
+    model.dispose();
+    throw new Error(
+      `${manifestPath}: the imported ${precision} model disagrees with the trainer ` +
+        `(max probability difference ${difference}, tolerance ${TOLERANCE[precision]})`,
+    );
   }
 
   const { format: _f, vocab, units, weights: _w, check: _c, ...trainerFacts } = manifest;
@@ -78,8 +103,11 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
     sequenceLength: manifest.hyper.seq,
     training: { ...trainerFacts, ...options.extraTraining },
   };
-  await saveModelDir(model, meta, options.to);
-  model.dispose();
+  try {
+    await saveModelDir(model, meta, options.to, { weightPrecision: precision });
+  } finally {
+    model.dispose();
+  }
   return meta;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Logger } from '../core/ports.js';
 import { UserError } from '../core/errors.js';
-import type { ModelMeta } from '../inference/model-meta.js';
+import type { ModelMeta, WeightPrecision } from '../inference/model-meta.js';
 import { encodeText, StreamBatcher, type BatchCursor } from './batches.js';
 import {
   loadCheckpoint,
@@ -58,6 +58,8 @@ export interface TrainOptions {
   readonly maxSteps?: number;
   readonly seed?: number;
   readonly description?: string;
+  /** Storage precision of the exported weights.bin (default float32; float16 halves it). */
+  readonly weightPrecision?: WeightPrecision;
   /** Export to modelDir at every new best validation (default true); the final export replaces it. */
   readonly exportOnBest?: boolean;
   /** Skip the final test-set evaluation and export (tests that only look at steps). */
@@ -204,7 +206,9 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       lastCheckpointAt = Date.now();
       if (options.exportOnBest !== false) {
         // A usable model exists from the first validation on, even if the run is killed later.
-        await exportModel(run.params, modelMeta(options, data, units, batcher, run, { valid: v, interim: true }), options.modelDir);
+        await exportModel(run.params, modelMeta(options, data, units, batcher, run, { valid: v, interim: true }), options.modelDir, {
+          weightPrecision: options.weightPrecision,
+        });
       }
     } else {
       run.staleValidations++;
@@ -552,7 +556,7 @@ async function finish(
     options.logger.info({ valid, test }, `final: validation bpc ${valid.bpc.toFixed(3)}, test bpc ${test.bpc.toFixed(3)}, test accuracy ${(100 * test.accuracy).toFixed(1)}%`);
     const at = best ? best.state : { step: run.step, charsSeen: run.charsSeen, trainSeconds: run.trainSeconds };
     const meta = modelMeta(options, data, params.units, batcher, at, { valid, test });
-    await exportModel(params, meta, options.modelDir);
+    await exportModel(params, meta, options.modelDir, { weightPrecision: options.weightPrecision });
     await copyFile(join(options.checkpointDir, 'training.svg'), join(options.modelDir, 'training.svg')).catch(() => undefined);
     options.logger.info({ dir: options.modelDir }, `exported ${options.modelId}`);
     return summary(run, stoppedBy, true, batcher, valid, test);
