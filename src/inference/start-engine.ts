@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import type { InferenceEngine, Logger } from '../core/ports.js';
 import { WorkerEngine } from './worker-engine.js';
 import { WorkerPool } from './worker-pool.js';
+import { usableCores } from './usable-cores.js';
 import type { WorkerOptions } from './worker-protocol.js';
 
 /** `auto`: one worker per core on a CPU backend, up to this many; one worker on a native backend. */
@@ -29,7 +29,7 @@ export async function startInferenceEngine(
   options: WorkerOptions & { readonly workers?: WorkerCount; readonly cores?: number },
   logger: Logger,
 ): Promise<InferenceEngine> {
-  const { workers = 1, cores = availableParallelism(), ...workerOptions } = options;
+  const { workers = 1, cores = usableCores(), ...workerOptions } = options;
   if (workers !== 'auto') {
     return workers > 1 ? WorkerPool.start(workerOptions, workers, logger) : WorkerEngine.start(workerOptions, logger);
   }
