@@ -14,7 +14,7 @@ import { disposeState, forwardChunk, zeroState } from '../../src/training/lstm/f
 import { disposeParams, initParams, paramShapes } from '../../src/training/lstm/params.js';
 import { Rng } from '../../src/training/rng.js';
 import { MemoryLogger } from '../fakes/silent-logger.js';
-import { tempDir } from './synthetic-books.js';
+import { gutenbergBook, prose, tempDir } from './synthetic-books.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -226,6 +226,30 @@ describe('--weight-precision on the command line', () => {
     expect(JSON.parse(result.stdout.trim())).toMatchObject({ model: 'cli16', units: UNITS, weight_precision: 'float16' });
     const meta = JSON.parse(await readFile(join(dir.path, 'cli-models', 'cli16', 'meta.json'), 'utf8')) as Record<string, unknown>;
     expect(meta['weightPrecision']).toBe('float16');
+  });
+
+  it('npm run train -- --weight-precision float16 trains and exports a float16 model', async () => {
+    const corpus = join(dir.path, 'corpus');
+    await mkdir(corpus, { recursive: true });
+    for (const [i, author] of ['Ann Able', 'Bob Baker', 'Cy Cole'].entries()) {
+      for (const n of [1, 2]) {
+        const book = gutenbergBook({ title: `Book ${n}`, author, language: 'English', style: 'new', body: prose(30, 10 * i + n), credits: false });
+        await writeFile(join(corpus, `${author.split(' ')[1]!.toLowerCase()}_${n}.txt`), book);
+      }
+    }
+    const result = await cli('train.ts', [
+      '--corpus', 'corpus', '--model', 'half', '--units', '12', '--seq', '10', '--batch', '4', '--max-minutes', '0.03',
+      '--eval-every', '10', '--test-authors', 'cole', '--backend', 'wasm', '--log-level', 'warn', '--weight-precision', 'float16',
+    ]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
+    expect(summary['exported']).toBe(join('models', 'half'));
+    const modelDir = join(dir.path, 'models', 'half');
+    const loaded = await loadModelDir(modelDir);
+    expect(loaded.meta.weightPrecision).toBe('float16');
+    const params = loaded.model.countParams();
+    expect((await stat(join(modelDir, 'weights.bin'))).size).toBe(2 * params);
+    loaded.model.dispose();
   });
 
   it('both CLIs answer an unknown precision with exit code 2 and one clear line', async () => {
