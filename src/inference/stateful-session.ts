@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeState, lstmStep, zeroState, type LstmState } from './lstm-step.js';
+import { defaultCellMode, disposeState, lstmStep, zeroState, type CellMode, type LstmState } from './lstm-step.js';
 import type { StepWeights } from './lstm-weights.js';
 
 /**
@@ -12,7 +12,11 @@ export class StatefulBatch {
   private state: LstmState | undefined;
   private rows = 0;
 
-  constructor(private readonly weights: StepWeights) {}
+  /** `mode`: how the cell update runs; by default what suits the active backend (lstm-step.ts). */
+  constructor(
+    private readonly weights: StepWeights,
+    private readonly mode: CellMode = defaultCellMode(),
+  ) {}
 
   get size(): number {
     return this.rows;
@@ -76,7 +80,7 @@ export class StatefulBatch {
     const oneHot = tf.tensor2d(hot, [this.rows, vocab]);
     let result: ReturnType<typeof lstmStep>;
     try {
-      result = lstmStep(this.weights, oneHot, this.state);
+      result = lstmStep(this.weights, oneHot, this.state, this.mode);
     } finally {
       oneHot.dispose();
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/inference/backend.js';
 import { disposeStepWeights, extractStepWeights, type StepWeights } from '../../src/inference/lstm-weights.js';
 import { loadModelDir, type LoadedModel } from '../../src/inference/model-files.js';
-import { FUSED_GATES_MAX_ROWS } from '../../src/inference/lstm-step.js';
+import { defaultCellMode, FUSED_GATES_MAX_ROWS } from '../../src/inference/lstm-step.js';
 import { StatefulBatch } from '../../src/inference/stateful-session.js';
 import { saveTinyModel, tempDir, TINY_VOCAB } from './tiny-model.js';
 
@@ -38,10 +38,10 @@ function predictAll(prefix: number[]): number[][] {
 }
 
 describe('stateful step', () => {
-  it('gives the layers model probabilities after every character (max abs diff ≤ 1e-4)', () => {
+  it.each(['kernel', 'ops'] as const)('gives the layers model probabilities after every character (max abs diff ≤ 1e-4), %s cell', (mode) => {
     const prefix = ids('the ship, at last.\nit all began with a signal');
     const expected = predictAll(prefix);
-    const batch = new StatefulBatch(weights);
+    const batch = new StatefulBatch(weights, mode);
     batch.addRows(1);
     let maxDiff = 0;
     prefix.forEach((id, t) => {
@@ -50,6 +50,10 @@ describe('stateful step', () => {
     });
     batch.dispose();
     expect(maxDiff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('runs the cell as one kernel on wasm', () => {
+    expect(defaultCellMode()).toBe('kernel');
   });
 
   it('keeps rows independent: each row of a batch matches its own prefix', () => {
