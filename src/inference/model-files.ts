@@ -120,6 +120,11 @@ function toFloat16Weights(
   return { specs: out, data: joined };
 }
 
+/** Reads and checks just a model folder's meta.json, or throws ModelLoadError. */
+export async function loadModelMeta(dir: string): Promise<ModelMeta> {
+  return parseMeta(join(dir, META_JSON), await readJson(join(dir, META_JSON)));
+}
+
 /** Loads one model folder, or throws ModelLoadError naming the file and the problem. */
 export async function loadModelDir(dir: string): Promise<LoadedModel> {
   const folder = await stat(dir).catch(() => undefined);

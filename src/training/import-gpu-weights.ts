@@ -6,6 +6,7 @@ import { buildCharLstm } from '../inference/build-model.js';
 import { FLOAT16_MAX, roundToFloat16 } from '../inference/float16.js';
 import { saveModelDir } from '../inference/model-files.js';
 import type { ModelMeta, WeightPrecision } from '../inference/model-meta.js';
+import { writeTrainingPlot } from './training-plot-file.js';
 
 /**
  * Turns the output of tools/gpu-train/train_lstm.py (weights.f32 + weights.json, already in
@@ -108,6 +109,8 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
   } finally {
     model.dispose();
   }
+  // The same plot `npm run train` leaves beside its models, from the GPU trainer's history.
+  await writeTrainingPlot(meta, options.to);
   return meta;
 }
 

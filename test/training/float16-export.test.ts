@@ -79,6 +79,10 @@ async function gpuRun(name: string, weights: Float32Array[], probs = reference):
     hyper: { seq: 50 },
     check: { ids: CHECK_IDS, last_probs: probs },
     test: { bpc: 2.5 },
+    history: [
+      { t: 20, step: 10, epoch: 1, chars: 5000, train_loss: 2.9, val_loss: 2.7, val_accuracy: 0.31 },
+      { t: 40, step: 20, epoch: 2, chars: 10000, train_loss: 2.2, val_loss: 2.1, val_accuracy: 0.42 },
+    ],
   };
   await writeFile(join(from, 'weights.json'), JSON.stringify(manifest));
   return from;
@@ -128,6 +132,15 @@ describe('importGpuWeights at float16', () => {
     const weights = await Promise.all(loaded.model.getWeights().map((w) => w.data()));
     weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(roundToFloat16(trained[i] as Float32Array))));
     loaded.model.dispose();
+  });
+
+  it('leaves the training plot from the trainer\'s history beside the imported model', async () => {
+    const to = join(dir.path, 'models', 'plotted');
+    await importGpuWeights({ from: await gpuRun('plotted', trained), id: 'plotted', description: '', to });
+    const svg = await readFile(join(to, 'training.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg /);
+    expect(svg).toContain('plotted: training');
+    expect(svg.match(/<polyline /g)).toHaveLength(3); // train loss, validation loss, validation accuracy
   });
 
   it('float16 rounding alone stays far inside the tolerance that wrong layouts break', async () => {
