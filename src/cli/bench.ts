@@ -153,7 +153,8 @@ async function benchModel(
   const meta = { format: 1 as const, id: 'random', description: 'random weights', vocab, units, sequenceLength: WINDOW, training: {} };
   const single = join(scratch, 'models');
   await saveModelDir(model, meta, join(single, 'random'));
-  return { loaded: { model, meta, dir: join(single, 'random') }, modelsDir: single, label: 'random-2x256 (no trained model found)' };
+  const label = id === 'random' ? 'random-2x256' : `random-2x256 (no trained model at ${dir})`;
+  return { loaded: { model, meta, dir: join(single, 'random') }, modelsDir: single, label };
 }
 
 function matmulGflopsOnce(n: number): number {
