@@ -2,9 +2,10 @@
  * Where a story stops. A character model writes exactly as many characters as it is asked for,
  * which almost always leaves the reader mid-word ("…that you mig"). So a story of `length`
  * characters is written on past its length until its first sentence ends, for at most
- * ENDING_SLACK more; if no sentence ends in that stretch, it stops at the last whole word with an
- * ellipsis. The rule depends only on the text, so a job re-run from its stored random seed after a
- * restart ends at the same place.
+ * ENDING_SLACK more; if no sentence ends in that stretch, it goes back to the last sentence end
+ * after (1 − ENDING_SLACK) of its length, and failing that stops at the last whole word with an
+ * ellipsis. The rule depends only on the text, so a job re-run from its stored random seed after
+ * a restart ends at the same place.
  */
 export const ENDING_SLACK = 0.25;
 
@@ -33,20 +34,15 @@ export class StoryEnding {
    */
   endIn(text: string): number | undefined {
     if (text.length < this.length) return undefined;
-    for (let i = Math.max(0, this.length - 1); i < text.length; i++) {
-      if (!TERMINALS.has(text[i]!)) continue;
-      let end = i + 1;
-      while (end < text.length && CLOSERS.has(text[end]!)) end++;
-      if (end >= text.length) return undefined; // the next character decides
-      if (/\s/.test(text[end]!) && !isAbbreviation(text, i)) return end;
-    }
+    for (const end of sentenceEnds(text, this.length - 1)) return end;
     return undefined;
   }
 
   /**
-   * The story's final text: cut at its sentence end, or, when none came within maxLength, at the
-   * last whole word with an ellipsis. A text shorter than the length (the engine stopped early)
-   * is kept as it is.
+   * The story's final text: cut at its sentence end; when none came within maxLength, cut back to
+   * the last sentence end past (1 − ENDING_SLACK) of the length, or else at the last whole word
+   * with an ellipsis. A text shorter than maxLength with no sentence end (the engine stopped
+   * early) is kept as it is.
    */
   finish(text: string): string {
     const end = this.endIn(text);
@@ -54,9 +50,27 @@ export class StoryEnding {
     if (text.length < this.maxLength) return text;
     const closing = /[.!?…]["')\]»”’]*$/u.exec(text);
     if (closing && !isAbbreviation(text, closing.index)) return text;
+    let earlier: number | undefined;
+    for (const e of sentenceEnds(text, Math.floor(this.length * (1 - ENDING_SLACK)) - 1)) earlier = e;
+    if (earlier !== undefined) return text.slice(0, earlier);
     const lastSpace = text.search(/\s\S*$/);
     const cut = lastSpace > this.length / 2 ? text.slice(0, lastSpace) : text;
     return `${cut.replace(/[\s,;:—-]+$/u, '')}…`;
+  }
+}
+
+/**
+ * Positions just after each sentence end whose punctuation lies at or after `from`, closing
+ * quotes included. A sentence end is only certain once the character after it is known to be
+ * white space, so one at the very end of the text is not given.
+ */
+function* sentenceEnds(text: string, from: number): Generator<number> {
+  for (let i = Math.max(0, from); i < text.length; i++) {
+    if (!TERMINALS.has(text[i]!)) continue;
+    let end = i + 1;
+    while (end < text.length && CLOSERS.has(text[end]!)) end++;
+    if (end >= text.length) return;
+    if (/\s/.test(text[end]!) && !isAbbreviation(text, i)) yield end;
   }
 }
 

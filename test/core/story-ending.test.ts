@@ -32,6 +32,12 @@ describe('StoryEnding', () => {
     expect(ending.finish('the ship came down slowly. Then it')).toBe('the ship came down slowly.');
   });
 
+  it('without a sentence end past the length, goes back to one in the last quarter before it', () => {
+    expect(ending.finish('the ships came on. and we ran on')).toBe('the ships came on.');
+    // An end earlier than three quarters of the length is too far back.
+    expect(ending.finish('the ship came. down and we ran')).toBe('the ship came. down and we…');
+  });
+
   it('without a sentence end by maxLength, stops at the last whole word with an ellipsis', () => {
     expect(ending.finish('the ship came down and we ran')).toBe('the ship came down and we…'); // 29 chars > 25
     expect(ending.finish('the ship came down, and we, ran')).toBe('the ship came down, and we…');
