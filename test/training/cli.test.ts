@@ -1,28 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliScript, type CliResult } from './run-cli-script.js';
 import { gutenbergBook, prose, tempDir } from './synthetic-books.js';
 
 /** The train and eval CLIs as a user runs them: child processes in a scratch working directory. */
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const run = promisify(execFile);
 
 let dir: { path: string; remove: () => Promise<void> };
 
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [TSX, join(ROOT, 'src', 'cli', script), ...args], {
-      cwd: dir.path,
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+function cli(script: string, args: string[]): Promise<CliResult> {
+  return runCliScript(script, args, dir.path);
 }
 
 function lastJson(stdout: string): Record<string, unknown> {

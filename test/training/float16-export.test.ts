@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/inference/backend.js';
@@ -14,11 +12,9 @@ import { disposeState, forwardChunk, zeroState } from '../../src/training/lstm/f
 import { disposeParams, initParams, paramShapes } from '../../src/training/lstm/params.js';
 import { Rng } from '../../src/training/rng.js';
 import { MemoryLogger } from '../fakes/silent-logger.js';
+import { runCliScript, type CliResult } from './run-cli-script.js';
 import { gutenbergBook, prose, tempDir } from './synthetic-books.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const execute = promisify(execFile);
 
 const VOCAB = [...'\n .,aeiknorst'];
 const UNITS = [16, 12];
@@ -218,17 +214,8 @@ describe('exportModel at float16', () => {
 });
 
 describe('--weight-precision on the command line', () => {
-  async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await execute(process.execPath, [TSX, join(ROOT, 'src', 'cli', script), ...args], {
-        cwd: dir.path,
-        timeout: 120_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
+  function cli(script: string, args: string[]): Promise<CliResult> {
+    return runCliScript(script, args, dir.path);
   }
 
   it('npm run train:import -- --weight-precision float16 writes a float16 model', async () => {
