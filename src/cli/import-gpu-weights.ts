@@ -7,7 +7,7 @@ import { createLogger } from '../logger.js';
 import { importGpuWeights } from '../training/import-gpu-weights.js';
 
 /**
- * npm run train:import -- --from <dir with weights.f32 + weights.json> --model <id>
+ * npm run train:import -- --from <dir with weights.json + weights.f32 or its parts> --model <id>
  *   [--description "…"] [--prepared data/prepared/<id>] [--models-dir models]
  *   [--weight-precision float32|float16]
  * Writes models/<id>/ from weights trained by tools/gpu-train/train_lstm.py; float16 halves

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { buildCharLstm } from '../inference/build-model.js';
@@ -9,8 +9,8 @@ import type { ModelMeta, WeightPrecision } from '../inference/model-meta.js';
 import { writeTrainingPlot } from './training-plot-file.js';
 
 /**
- * Turns the output of tools/gpu-train/train_lstm.py (weights.f32 + weights.json, already in
- * tfjs' weight order and layout) into a models/<id>/ folder the engine loads.
+ * Turns the output of tools/gpu-train/train_lstm.py (weights.json + weights.f32 or its parts,
+ * already in tfjs' weight order and layout) into a models/<id>/ folder the engine loads.
  */
 const manifestSchema = z
   .object({
@@ -20,13 +20,15 @@ const manifestSchema = z
     weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()) })),
     hyper: z.object({ seq: z.number().int().positive() }).passthrough(),
     check: z.object({ ids: z.array(z.number().int()), last_probs: z.array(z.number()) }),
+    /** The float32 data in reading order: weights.f32, or its parts when it was split. */
+    files: z.array(z.string().min(1)).min(1).optional(),
   })
   .passthrough();
 
 export type GpuManifest = z.infer<typeof manifestSchema>;
 
 export interface ImportOptions {
-  /** Folder holding weights.f32 and weights.json. */
+  /** Folder holding weights.json and weights.f32 (or the parts weights.json lists). */
   readonly from: string;
   readonly id: string;
   readonly description: string;
@@ -56,8 +58,7 @@ const TOLERANCE: Readonly<Record<WeightPrecision, number>> = { float32: 1e-3, fl
 export async function importGpuWeights(options: ImportOptions): Promise<ModelMeta> {
   const manifestPath = join(options.from, 'weights.json');
   const manifest = manifestSchema.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
-  const raw = await readFile(join(options.from, 'weights.f32'));
-  const floats = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  const floats = await readFloats(options.from, manifest.files ?? ['weights.f32']);
 
   const precision = options.weightPrecision ?? 'float32';
   const model = buildCharLstm(manifest.vocab.length, manifest.units);
@@ -94,7 +95,7 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
     );
   }
 
-  const { format: _f, vocab, units, weights: _w, check: _c, ...trainerFacts } = manifest;
+  const { format: _f, vocab, units, weights: _w, check: _c, files: _files, ...trainerFacts } = manifest;
   const meta: ModelMeta = {
     format: 1,
     id: options.id,
@@ -112,6 +113,24 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
   // The same plot `npm run train` leaves beside its models, from the GPU trainer's history.
   await writeTrainingPlot(meta, options.to);
   return meta;
+}
+
+/**
+ * The trainer's float32 data, joined from its files in order (it splits weights.f32 into parts
+ * when the machine it ran on hands back files of limited size). Names are taken as file names
+ * inside the run folder, never paths elsewhere.
+ */
+async function readFloats(from: string, files: readonly string[]): Promise<Float32Array> {
+  const parts = await Promise.all(files.map((name) => readFile(join(from, basename(name)))));
+  const total = parts.reduce((sum, p) => sum + p.byteLength, 0);
+  if (total % 4 !== 0) throw new Error(`${join(from, files[0] ?? '')}: ${total} bytes is not a whole number of float32 values`);
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return new Float32Array(bytes.buffer);
 }
 
 /**

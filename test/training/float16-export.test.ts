@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,24 @@ describe('importGpuWeights at float16', () => {
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain('plotted: training');
     expect(svg.match(/<polyline /g)).toHaveLength(3); // train loss, validation loss, validation accuracy
+  });
+
+  it('reads a run whose weights.f32 came back split into parts, as weights.json lists them', async () => {
+    const whole = await gpuRun('whole', trained);
+    const split = await gpuRun('split', trained);
+    const bytes = await readFile(join(split, 'weights.f32'));
+    const cut = [0, 1000, 2052, bytes.byteLength]; // part sizes need not be whole float32 values
+    const files = cut.slice(1).map((_, i) => `weights.f32.part${i}`);
+    await Promise.all(files.map((name, i) => writeFile(join(split, name), bytes.subarray(cut[i], cut[i + 1]))));
+    await rm(join(split, 'weights.f32'));
+    const manifest = JSON.parse(await readFile(join(split, 'weights.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(split, 'weights.json'), JSON.stringify({ ...manifest, files }));
+
+    const a = await importGpuWeights({ from: whole, id: 'whole', description: '', to: join(dir.path, 'models', 'whole') });
+    const b = await importGpuWeights({ from: split, id: 'split', description: '', to: join(dir.path, 'models', 'split') });
+    expect(b.units).toEqual(a.units);
+    expect(await readFile(join(dir.path, 'models', 'split', 'weights.bin'))).toEqual(await readFile(join(dir.path, 'models', 'whole', 'weights.bin')));
+    expect(b.training['files']).toBeUndefined();
   });
 
   it('float16 rounding alone stays far inside the tolerance that wrong layouts break', async () => {

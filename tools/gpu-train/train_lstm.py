@@ -14,8 +14,11 @@ model learns to use context longer than one chunk, as the stateful engine does w
 Usage:
   python3 tools/gpu-train/train_lstm.py --data data/prepared/scifi --out out/scifi \
       --units 512,512 --minutes 5
-Outputs (in --out): weights.f32 (little-endian float32, tfjs order), weights.json (shapes,
-vocab, measured bpc/accuracy, history).
+  --init-from models/scifi (or an earlier --out folder) continues from those weights, so training
+  can go on across sessions from the shipped model when no run folder survived.
+Outputs (in --out): weights.f32 (little-endian float32, tfjs order; split into weights.f32.part0,
+.part1, ... past 15 MiB, the most a GPU machine hands back per file), weights.json (shapes, vocab,
+measured bpc/accuracy, history). See weights_io.py.
 """
 import argparse
 import json
@@ -27,6 +30,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from weights_io import read_weights, write_weights
 
 
 def log(msg):
@@ -110,6 +115,20 @@ def reference_check(model, data, device):
 
 
 def export(model, units, vocab, out_dir, stats):
+    named = []
+    for name, tensor in tfjs_arrays(model):
+        t = tensor.float().contiguous().cpu()
+        if not torch.isfinite(t).all():
+            raise RuntimeError(f"refusing to export non-finite weights in {name}")
+        named.append((name, t.numpy()))
+    files = write_weights(out_dir, named)
+    with open(os.path.join(out_dir, "weights.json"), "w") as f:
+        json.dump({"format": 1, "vocab": vocab, "units": units, "files": files,
+                   "weights": [{"name": n, "shape": list(a.shape)} for n, a in named], **stats}, f, indent=1)
+
+
+def tfjs_arrays(model):
+    """The network's weights in tfjs' order and shapes (PyTorch's gate order i, f, g, o is Keras' i, f, c, o)."""
     arrays = []
     for i, lstm in enumerate(model.layers):
         arrays.append((f"lstm_{i}/kernel", lstm.weight_ih_l0.detach().t()))
@@ -117,16 +136,28 @@ def export(model, units, vocab, out_dir, stats):
         arrays.append((f"lstm_{i}/bias", (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach()))
     arrays.append(("output/kernel", model.out.weight.detach().t()))
     arrays.append(("output/bias", model.out.bias.detach()))
-    specs = []
-    with open(os.path.join(out_dir, "weights.f32"), "wb") as f:
-        for name, tensor in arrays:
-            t = tensor.float().contiguous().cpu()
-            if not torch.isfinite(t).all():
-                raise RuntimeError(f"refusing to export non-finite weights in {name}")
-            f.write(t.numpy().astype("<f4").tobytes())
-            specs.append({"name": name, "shape": list(t.shape)})
-    with open(os.path.join(out_dir, "weights.json"), "w") as f:
-        json.dump({"format": 1, "vocab": vocab, "units": units, "weights": specs, **stats}, f, indent=1)
+    return arrays
+
+
+@torch.no_grad()
+def init_from(model, folder, vocab):
+    """Starts from earlier weights: a trainer run or a models/<id> folder of the same shape and vocabulary."""
+    arrays, their_vocab = read_weights(folder)
+    if list(their_vocab) != list(vocab):
+        raise SystemExit(f"--init-from {folder}: its vocabulary differs from the prepared corpus's")
+    ours = tfjs_arrays(model)
+    if [(n, tuple(t.shape)) for n, t in ours] != [(n, a.shape) for n, a in arrays]:
+        raise SystemExit(f"--init-from {folder}: its layers differ from --units")
+    values = dict(arrays)
+    for i, lstm in enumerate(model.layers):
+        lstm.weight_ih_l0.copy_(torch.from_numpy(values[f"lstm_{i}/kernel"]).t())
+        lstm.weight_hh_l0.copy_(torch.from_numpy(values[f"lstm_{i}/recurrent_kernel"]).t())
+        # tfjs keeps one bias per gate; PyTorch adds two, so one carries it all.
+        lstm.bias_ih_l0.copy_(torch.from_numpy(values[f"lstm_{i}/bias"]))
+        lstm.bias_hh_l0.zero_()
+    model.out.weight.copy_(torch.from_numpy(values["output/kernel"]).t())
+    model.out.bias.copy_(torch.from_numpy(values["output/bias"]))
+    log(f"weights initialised from {folder}")
 
 
 def main():
@@ -142,6 +173,7 @@ def main():
     p.add_argument("--minutes", type=float, default=5)
     p.add_argument("--eval-every", type=float, default=20, help="seconds between validations")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--init-from", help="start from a trainer run or a models/<id> folder of the same shape")
     args = p.parse_args()
 
     torch.manual_seed(args.seed)
@@ -159,7 +191,10 @@ def main():
     units = [int(u) for u in args.units.split(",")]
     log(f"device={device} vocab={len(vocab)} units={units} train={train.numel()} valid={valid.numel()} test={test.numel()}")
 
-    model = CharLstm(len(vocab), units, args.dropout).to(device)
+    model = CharLstm(len(vocab), units, args.dropout)
+    if args.init_from:
+        init_from(model, args.init_from, vocab)
+    model = model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     budget = args.minutes * 60
     start = time.time()
@@ -237,6 +272,7 @@ def main():
         "chars_per_s": round(seen / elapsed),
         "non_finite_steps": skipped,
         "hyper": {"seq": args.seq, "batch": args.batch, "lr": args.lr, "dropout": args.dropout},
+        "init_from": args.init_from,
         "validation": best,
         "test": test_metrics,
         "history": history,
