@@ -14,7 +14,7 @@ describe('npm run bench', () => {
     const result = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
     expect(result).toMatchObject({ model: 'tiny', backend: 'wasm', units: [16, 16], rounds: 1 });
     for (const key of ['stateful_chars_per_s', 'windowed_chars_per_s', 'stateful_vs_windowed', 'batch32_chars_per_s',
-      'batch32_vs_1', 'matmul_gflops', 'step_gflops_b32']) {
+      'batch32_vs_1', 'batch_ceiling_vs_1', 'matmul_gflops', 'step_gflops_b32']) {
       expect(result[key], key).toBeGreaterThan(0);
     }
     expect(result['stateful_vs_windowed']).toBeCloseTo(
