@@ -1,47 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseBackend } from '../../src/inference/backend.js';
-import { disposeStepWeights, extractStepWeights, type StepWeights } from '../../src/inference/lstm-weights.js';
-import { loadModelDir, type LoadedModel } from '../../src/inference/model-files.js';
+import { describe, expect, it } from 'vitest';
 import { defaultCellMode, FUSED_GATES_MAX_ROWS } from '../../src/inference/lstm-step.js';
 import { StatefulBatch } from '../../src/inference/stateful-session.js';
-import { saveTinyModel, tempDir, TINY_VOCAB } from './tiny-model.js';
+import { TINY_VOCAB } from './tiny-model.js';
+import { useTinyStepModel } from './tiny-step-model.js';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-let dir: { path: string; remove: () => Promise<void> };
-let loaded: LoadedModel;
-let weights: StepWeights;
-
-beforeAll(async () => {
-  await chooseBackend('wasm', silent);
-  dir = await tempDir();
-  loaded = await loadModelDir(await saveTinyModel(dir.path, 'step', [24, 32]));
-  weights = extractStepWeights(loaded.model);
-});
-
-afterAll(async () => {
-  disposeStepWeights(weights);
-  loaded.model.dispose();
-  await dir.remove();
-});
+const tiny = useTinyStepModel('wasm', 'step', [24, 32]);
 
 function ids(text: string): number[] {
   return [...text].map((ch) => TINY_VOCAB.indexOf(ch));
 }
 
-/** The layers model's own probabilities after each character of the prefix, [T][vocab]. */
-function predictAll(prefix: number[]): number[][] {
-  return tf.tidy(() => {
-    const x = tf.cast(tf.oneHot(tf.tensor2d([prefix], [1, prefix.length], 'int32'), TINY_VOCAB.length), 'float32');
-    return (loaded.model.predict(x) as tf.Tensor3D).arraySync()[0]!;
-  });
-}
-
 describe('stateful step', () => {
   it.each(['kernel', 'ops'] as const)('gives the layers model probabilities after every character (max abs diff ≤ 1e-4), %s cell', (mode) => {
     const prefix = ids('the ship, at last.\nit all began with a signal');
-    const expected = predictAll(prefix);
-    const batch = new StatefulBatch(weights, mode);
+    const expected = tiny().predictAll(prefix);
+    const batch = new StatefulBatch(tiny().weights, mode);
     batch.addRows(1);
     let maxDiff = 0;
     prefix.forEach((id, t) => {
@@ -58,8 +32,8 @@ describe('stateful step', () => {
 
   it('keeps rows independent: each row of a batch matches its own prefix', () => {
     const prefixes = ['abc def ghi', 'zzzz yyyy x', 'the end. no', 'qqq,,,...qq'].map(ids);
-    const expected = prefixes.map(predictAll);
-    const batch = new StatefulBatch(weights);
+    const expected = prefixes.map((p) => tiny().predictAll(p));
+    const batch = new StatefulBatch(tiny().weights);
     batch.addRows(prefixes.length);
     let maxDiff = 0;
     for (let t = 0; t < prefixes[0]!.length; t++) {
@@ -74,8 +48,8 @@ describe('stateful step', () => {
 
   it('carries each row\'s state when other rows join and leave', () => {
     const long = ids('a long journey home across the dark');
-    const expected = predictAll(long);
-    const batch = new StatefulBatch(weights);
+    const expected = tiny().predictAll(long);
+    const batch = new StatefulBatch(tiny().weights);
     batch.addRows(1);
     let maxDiff = 0;
     let row = 0;
@@ -95,7 +69,7 @@ describe('stateful step', () => {
   it(`gives a row the very same numbers on the few-row path (≤ ${FUSED_GATES_MAX_ROWS} rows) and the many-row path`, () => {
     const prefix = ids('it all began with a signal');
     const run = (rows: number): Float32Array[] => {
-      const batch = new StatefulBatch(weights);
+      const batch = new StatefulBatch(tiny().weights);
       batch.addRows(rows);
       const out: Float32Array[] = [];
       for (const [t, id] of prefix.entries()) {
@@ -113,7 +87,7 @@ describe('stateful step', () => {
   });
 
   it('leaks no tensors: the count stays flat over many steps, joins and leaves', () => {
-    const batch = new StatefulBatch(weights);
+    const batch = new StatefulBatch(tiny().weights);
     batch.addRows(3);
     batch.step(new Int32Array([1, 2, 3]));
     const before = tf.memory().numTensors;
@@ -129,7 +103,7 @@ describe('stateful step', () => {
   });
 
   it('refuses an input id outside the vocabulary', () => {
-    const batch = new StatefulBatch(weights);
+    const batch = new StatefulBatch(tiny().weights);
     batch.addRows(1);
     expect(() => batch.step(Int32Array.of(TINY_VOCAB.length))).toThrow(/outside the vocabulary/);
     batch.dispose();
