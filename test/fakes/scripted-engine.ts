@@ -4,6 +4,7 @@ import type {
   ModelInfo,
   PreparedSeed,
 } from '../../src/core/ports.js';
+import { StoryEnding } from '../../src/core/story-ending.js';
 
 export interface ScriptedEngineOptions {
   /** Text produced for every request (repeated/truncated to the requested length). */
@@ -64,4 +65,12 @@ export class ScriptedEngine implements InferenceEngine {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The continuation a story of `length` shows when the scripted engine writes `text` (ending rule applied). */
+export function scriptedContinuation(text: string, length: number): string {
+  const ending = new StoryEnding(length);
+  let out = '';
+  while (out.length < ending.maxLength) out += text;
+  return ending.finish(out.slice(0, ending.maxLength));
 }

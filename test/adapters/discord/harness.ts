@@ -1,22 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TextChannel } from 'discord.js';
 import { allCommands } from '../../../commands/index.js';
 import { createDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from '../../../src/adapters/discord/discord-adapter.js';
 import { discordChannelId } from '../../../src/adapters/discord/discord-ids.js';
 import type { CommandDefinition } from '../../../src/core/command.js';
 import type { Bot } from '../../../src/core/create-bot.js';
-import type { DailyScheduler } from '../../../src/core/daily-scheduler.js';
 import { defuseMentions } from '../../../src/core/mentions.js';
-import { StoryEnding } from '../../../src/core/story-ending.js';
 import { storyText } from '../../../src/core/story-text.js';
-import { openDatabase, type BotDatabase } from '../../../src/storage/index.js';
-import { FakeDailyClock } from '../../core/daily-fake-clock.js';
+import { BotProcessHarness, type BotProcessOptions } from '../../fakes/bot-process-harness.js';
 import { FakeDiscord, type FakeInteraction, type FakeMessage } from '../../fakes/discord/fake-discord.js';
-import { ScriptedEngine, type ScriptedEngineOptions } from '../../fakes/scripted-engine.js';
-import { MemoryLogger } from '../../fakes/silent-logger.js';
-import { assembleTestCore } from '../../fakes/adapter-test-core.js';
 
 export const READER = '222222222222222222';
 export const MODERATOR = '333333333333333333';
@@ -41,12 +32,8 @@ export const longStory: CommandDefinition = {
   },
 };
 
-export interface DiscordHarnessOptions {
-  readonly engine?: ScriptedEngineOptions;
+export interface DiscordHarnessOptions extends BotProcessOptions {
   readonly adapter?: Partial<Pick<DiscordAdapterOptions, 'editIntervalMs' | 'budget' | 'interactionTokenLifetimeMs' | 'interactionTokenMarginMs'>>;
-  readonly clockStart?: string;
-  /** Jobs running at once (the rest wait in line). */
-  readonly concurrency?: number;
   /** Commands besides the bot's own (test-only behaviour). */
   readonly extraCommands?: readonly CommandDefinition[];
 }
@@ -56,20 +43,11 @@ export interface DiscordHarnessOptions {
  * over the real core (createBot, SQLite in a temp dir, the daily scheduler on a clock the test
  * moves) with a scripted engine, talking to a fake Discord on 127.0.0.1.
  */
-export class DiscordHarness {
+export class DiscordHarness extends BotProcessHarness<DiscordAdapter> {
   readonly fake = new FakeDiscord();
-  readonly logger = new MemoryLogger();
-  readonly clock: FakeDailyClock;
-  readonly engine: ScriptedEngine;
-  private readonly dataDir = mkdtempSync(join(tmpdir(), 'scifi-discord-'));
-  db!: BotDatabase;
-  bot!: Bot;
-  adapter!: DiscordAdapter;
-  scheduler!: DailyScheduler;
 
-  constructor(private readonly options: DiscordHarnessOptions = {}) {
-    this.clock = new FakeDailyClock(options.clockStart ?? '2026-11-28T08:00:00Z');
-    this.engine = new ScriptedEngine({ charsPerTick: 20, tickMs: 10, ...options.engine });
+  private constructor(private readonly options: DiscordHarnessOptions = {}) {
+    super(options, { dataDirPrefix: 'scifi-discord-', tickMs: 10 });
   }
 
   static async start(options: DiscordHarnessOptions = {}): Promise<DiscordHarness> {
@@ -91,31 +69,18 @@ export class DiscordHarness {
     return channel as TextChannel;
   }
 
-  private async bootProcess(): Promise<void> {
-    this.db = openDatabase(this.dataDir);
-    const core = assembleTestCore({
-      engine: this.engine,
-      db: this.db,
-      logger: this.logger,
-      clock: this.clock,
-      ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
-    });
-    this.bot = core.bot;
-    this.scheduler = core.scheduler;
-    this.adapter = createDiscordAdapter({
+  protected createAdapter(bot: Bot): DiscordAdapter {
+    return createDiscordAdapter({
       token: this.fake.token,
       apiBase: this.fake.apiBase,
       commands: [...allCommands, longStory, ...(this.options.extraCommands ?? [])],
-      bot: this.bot,
+      bot,
       logger: this.logger,
       // Fast for tests; every write still goes through the channel budget.
       editIntervalMs: 50,
       budget: { writesPerWindow: 50, windowMs: 1_000, messageIntervalMs: 50 },
       ...this.options.adapter,
     });
-    this.bot.attach(this.adapter);
-    await this.adapter.start();
-    this.scheduler.start();
   }
 
   /** A slash command from READER (or `userId`) in the fake's channel. */
@@ -137,34 +102,13 @@ export class DiscordHarness {
     return this.fake.messages.get(interaction.originalMessageId ?? '');
   }
 
-  /** Stops this process (adapter, core, database) and starts a fresh one on the same data. */
-  async restart(): Promise<void> {
-    await this.stopProcess();
-    await this.bootProcess();
-    this.bot.recover();
-  }
-
-  private async stopProcess(): Promise<void> {
-    this.scheduler.stop();
-    this.bot.stop();
-    await this.adapter.stop().catch(() => undefined);
-    this.db.close();
-  }
-
   async stop(): Promise<void> {
-    await this.stopProcess();
+    await this.stopProcessAndRemoveData();
     await this.fake.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
-/** The continuation a story of `length` shows when the scripted engine writes it (ending rule applied). */
-export function scripted(text: string, length: number): string {
-  const ending = new StoryEnding(length);
-  let out = '';
-  while (out.length < ending.maxLength) out += text;
-  return ending.finish(out.slice(0, ending.maxLength));
-}
+export { scriptedContinuation as scripted } from '../../fakes/scripted-engine.js';
 
 /** The whole reply the core shows for a plain story (no notes, no title). */
 export function finalStory(seed: string, continuation: string): string {

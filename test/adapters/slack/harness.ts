@@ -1,34 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { allCommands } from '../../../commands/index.js';
 import type { Bot } from '../../../src/core/create-bot.js';
-import type { DailyScheduler } from '../../../src/core/daily-scheduler.js';
-import { StoryEnding } from '../../../src/core/story-ending.js';
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from '../../../src/adapters/slack/slack-adapter.js';
-import { openDatabase, type BotDatabase } from '../../../src/storage/index.js';
-import { FakeDailyClock } from '../../core/daily-fake-clock.js';
+import { BotProcessHarness, type BotProcessOptions } from '../../fakes/bot-process-harness.js';
 import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
 import { FakeSocketModeServer } from '../../fakes/slack/fake-socket-mode.js';
 import { SlackRequestSender, type SlashCommandInput } from '../../fakes/slack/signed-requests.js';
-import { ScriptedEngine, type ScriptedEngineOptions } from '../../fakes/scripted-engine.js';
-import { MemoryLogger } from '../../fakes/silent-logger.js';
-import { assembleTestCore } from '../../fakes/adapter-test-core.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-8f2d';
 export const CHANNEL = 'C0STORIES';
 export const USER = 'U0READER';
 export const ADMIN = 'U0ADMIN';
 
-export interface HarnessOptions {
-  readonly engine?: ScriptedEngineOptions;
+export interface HarnessOptions extends BotProcessOptions {
   readonly socketMode?: boolean;
   readonly adminUsers?: readonly string[];
   readonly adapter?: Partial<Pick<SlackAdapterOptions, 'updatesPerMinute' | 'updateBurst' | 'editIntervalMs'>>;
-  /** Jobs running at once (the rest wait in line). */
-  readonly concurrency?: number;
-  /** Where the daily scheduler's clock starts. */
-  readonly clockStart?: string;
 }
 
 /**
@@ -36,22 +22,13 @@ export interface HarnessOptions {
  * the real core (createBot, SQLite in a temp dir, the daily scheduler on a clock the test moves)
  * with a scripted engine, talking to a fake Slack on 127.0.0.1.
  */
-export class SlackHarness {
+export class SlackHarness extends BotProcessHarness<SlackAdapter> {
   readonly api = new FakeSlackApi();
-  readonly logger = new MemoryLogger();
-  readonly clock: FakeDailyClock;
-  readonly engine: ScriptedEngine;
   socket: FakeSocketModeServer | undefined;
-  private readonly dataDir = mkdtempSync(join(tmpdir(), 'scifi-slack-'));
-  db!: BotDatabase;
-  bot!: Bot;
-  adapter!: SlackAdapter;
-  scheduler!: DailyScheduler;
   sender!: SlackRequestSender;
 
-  constructor(private readonly options: HarnessOptions = {}) {
-    this.clock = new FakeDailyClock(options.clockStart ?? '2026-11-28T08:00:00Z');
-    this.engine = new ScriptedEngine({ charsPerTick: 20, tickMs: 5, ...options.engine });
+  private constructor(private readonly options: HarnessOptions = {}) {
+    super(options, { dataDirPrefix: 'scifi-slack-', tickMs: 5 });
   }
 
   static async start(options: HarnessOptions = {}): Promise<SlackHarness> {
@@ -72,19 +49,8 @@ export class SlackHarness {
     await this.bootProcess();
   }
 
-  /** Everything one bot process holds: database handle, core, adapter, scheduler. */
-  private async bootProcess(): Promise<void> {
-    this.db = openDatabase(this.dataDir);
-    const core = assembleTestCore({
-      engine: this.engine,
-      db: this.db,
-      logger: this.logger,
-      clock: this.clock,
-      ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
-    });
-    this.bot = core.bot;
-    this.scheduler = core.scheduler;
-    this.adapter = createSlackAdapter({
+  protected createAdapter(bot: Bot): SlackAdapter {
+    return createSlackAdapter({
       botToken: this.api.botToken,
       signingSecret: SIGNING_SECRET,
       ...(this.options.socketMode ? { appToken: this.api.appToken } : {}),
@@ -92,7 +58,7 @@ export class SlackHarness {
       apiUrl: this.api.apiUrl,
       adminUsers: this.options.adminUsers ?? [],
       commands: allCommands,
-      bot: this.bot,
+      bot,
       logger: this.logger,
       // Fast for tests; the per-workspace bucket is still the only way edits go out.
       editIntervalMs: 25,
@@ -100,9 +66,11 @@ export class SlackHarness {
       updateBurst: 10,
       ...this.options.adapter,
     });
-    this.bot.attach(this.adapter);
-    await this.adapter.start();
-    this.scheduler.start();
+  }
+
+  /** A process's HTTP port changes on each boot, so the request sender follows it. */
+  protected override async bootProcess(): Promise<void> {
+    await super.bootProcess();
     this.sender = new SlackRequestSender(`http://127.0.0.1:${this.adapter.httpPort() ?? 0}/slack/events`, SIGNING_SECRET);
   }
 
@@ -141,25 +109,10 @@ export class SlackHarness {
     return this.api.responses.map((r) => String(r.body['text'] ?? ''));
   }
 
-  /** Stops this process (adapter, core, database) and starts a fresh one on the same data. */
-  async restart(): Promise<void> {
-    await this.stopProcess();
-    await this.bootProcess();
-    this.bot.recover();
-  }
-
-  private async stopProcess(): Promise<void> {
-    this.scheduler.stop();
-    this.bot.stop();
-    await this.adapter.stop().catch(() => undefined);
-    this.db.close();
-  }
-
   async stop(): Promise<void> {
-    await this.stopProcess();
+    await this.stopProcessAndRemoveData();
     await this.socket?.close();
     await this.api.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -190,10 +143,4 @@ export async function waitFor<T>(check: () => T | undefined | false, what: strin
   }
 }
 
-/** The continuation a story of `length` shows when the scripted engine writes it (ending rule applied). */
-export function scripted(text: string, length: number): string {
-  const ending = new StoryEnding(length);
-  let out = '';
-  while (out.length < ending.maxLength) out += text;
-  return ending.finish(out.slice(0, ending.maxLength));
-}
+export { scriptedContinuation as scripted } from '../../fakes/scripted-engine.js';
