@@ -1,5 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import type { SlackConnection } from './adapters/slack/slack-adapter.js';
 
 /**
  * All configuration, read once from the environment (and .env) into a frozen object. This is the
@@ -96,14 +97,7 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   readonly discord?: { readonly token: string; readonly apiBase?: string };
-  readonly slack?: {
-    readonly botToken: string;
-    readonly signingSecret: string;
-    readonly appToken?: string;
-    readonly port: number;
-    readonly apiUrl?: string;
-    readonly adminUsers: readonly string[];
-  };
+  readonly slack?: SlackConnection;
   readonly modelsDir: string;
   readonly defaultModel?: string;
   readonly backend: Env['TF_BACKEND'];

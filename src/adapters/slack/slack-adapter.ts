@@ -30,7 +30,8 @@ export const SLACK_DEFAULTS = {
   adminCacheMs: 60_000,
 } as const;
 
-export interface SlackAdapterOptions {
+/** How to reach one Slack app: what the configuration provides. */
+export interface SlackConnection {
   readonly botToken: string;
   readonly signingSecret: string;
   /** Set → Socket Mode (no public URL needed); unset → HTTP on `port`, path /slack/events. */
@@ -40,6 +41,9 @@ export interface SlackAdapterOptions {
   readonly apiUrl?: string;
   /** Slack user ids (U…) that may change channel settings besides workspace admins and owners. */
   readonly adminUsers: readonly string[];
+}
+
+export interface SlackAdapterOptions extends SlackConnection {
   readonly commands: readonly CommandDefinition[];
   readonly bot: BotServices;
   readonly logger: Logger;
