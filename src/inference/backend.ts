@@ -50,23 +50,20 @@ async function activate(name: string): Promise<void> {
   await tf.ready();
 }
 
-const nodeGpu: Candidate = {
-  label: 'tfjs-node-gpu',
-  async start() {
-    await importOptional('@tensorflow/tfjs-node-gpu');
-    await activate('tensorflow');
-    return { native: 'libtensorflow (GPU build)' };
-  },
-};
+/** A tfjs-node package: importing it registers the 'tensorflow' backend over libtensorflow. */
+function nativeCandidate(pkg: string, build: string): Candidate {
+  return {
+    label: pkg.replace('@tensorflow/', ''),
+    async start() {
+      await importOptional(pkg);
+      await activate('tensorflow');
+      return { native: `libtensorflow (${build})` };
+    },
+  };
+}
 
-const node: Candidate = {
-  label: 'tfjs-node',
-  async start() {
-    await importOptional('@tensorflow/tfjs-node');
-    await activate('tensorflow');
-    return { native: 'libtensorflow (CPU build)' };
-  },
-};
+const nodeGpu = nativeCandidate('@tensorflow/tfjs-node-gpu', 'GPU build');
+const node = nativeCandidate('@tensorflow/tfjs-node', 'CPU build');
 
 const wasm: Candidate = {
   label: 'wasm',
