@@ -45,9 +45,13 @@ export function lstmCellKernelAvailable(): boolean {
   return true;
 }
 
-/** [h', c'], each [B, units]. Throws on a backend the kernel is not written for. */
-export function lstmCell(inputs: LstmCellInputs): [tf.Tensor2D, tf.Tensor2D] {
+/** Registers the kernel on the active backend, or throws if it is not one the kernel is written for. */
+export function requireLstmCellKernel(): void {
   if (!lstmCellKernelAvailable()) throw new Error(`the LSTM cell kernel does not run on the ${tf.getBackend()} backend`);
+}
+
+/** [h', c'], each [B, units]. Call after requireLstmCellKernel() (once, not per step). */
+export function lstmCell(inputs: LstmCellInputs): [tf.Tensor2D, tf.Tensor2D] {
   const { input, forget, output, cellHalf, c, offsets, stride } = inputs;
   const attrs = { offsets: [...offsets], stride } as unknown as tf.NamedAttrMap;
   const [h, cNext] = tf.engine().runKernel(LSTM_CELL_KERNEL, { input, forget, output, cellHalf, c }, attrs) as tf.Tensor2D[];

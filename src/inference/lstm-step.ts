@@ -42,14 +42,15 @@ export const FUSED_GATES_MAX_ROWS = 4;
  * - tanh(z_c) as 2σ(2z_c) − 1 (the doubled cell kernel gives σ(2z_c) straight from its product);
  * - no matMul with transposeA/B (an order of magnitude slower on wasm).
  * Every row is computed by the same kernels in the same order whatever B is, which is what lets a
- * job yield the same text alone or batched (tested). Returns new tensors and leaves the given
- * state alone: the caller disposes what it replaces.
+ * job yield the same text alone or batched (tested). `kernel` mode expects the kernel registered
+ * (StatefulBatch does it once). Returns new tensors and leaves the given state alone: the caller
+ * disposes what it replaces.
  */
 export function lstmStep(
   weights: StepWeights,
   oneHot: tf.Tensor2D,
   state: LstmState,
-  mode: CellMode = defaultCellMode(),
+  mode: CellMode,
 ): StepResult {
   return tf.tidy(() => {
     const h: tf.Tensor2D[] = [];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { requireLstmCellKernel } from './lstm-cell-kernel.js';
 import { defaultCellMode, disposeState, lstmStep, zeroState, type CellMode, type LstmState } from './lstm-step.js';
 import type { StepWeights } from './lstm-weights.js';
 
@@ -16,7 +17,9 @@ export class StatefulBatch {
   constructor(
     private readonly weights: StepWeights,
     private readonly mode: CellMode = defaultCellMode(),
-  ) {}
+  ) {
+    if (mode === 'kernel') requireLstmCellKernel();
+  }
 
   get size(): number {
     return this.rows;
