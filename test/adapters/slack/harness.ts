@@ -132,15 +132,6 @@ export function reactionEvent(
   };
 }
 
-/** Polls until `check` returns a value (not undefined/false) or the time runs out. */
-export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { pollUntil as waitFor } from '../../fakes/poll.js';
 
 export { scriptedContinuation as scripted } from '../../fakes/scripted-engine.js';

@@ -6,6 +6,7 @@ import { pingsFor } from './mentions.js';
 import { handleRest, type RestResponse } from './rest-api.js';
 import { nextSnowflake } from './snowflake.js';
 import type { FakeInteraction, FakeMessage, RateLimitRule, RecordedRequest, RegisteredCommands } from './types.js';
+import { pollUntil } from '../poll.js';
 
 export type { FakeInteraction, FakeMessage, RecordedRequest } from './types.js';
 
@@ -172,14 +173,8 @@ export class FakeDiscord {
   }
 
   /** Resolves once `predicate` holds, polling; rejects with `what` after timeoutMs. */
-  async waitFor<T>(what: string, predicate: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = predicate();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  waitFor<T>(what: string, predicate: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    return pollUntil(predicate, what, timeoutMs, 20);
   }
 
   // ── shared by the REST handlers and the gateway ──────────────────────────────────────────────
