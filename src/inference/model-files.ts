@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { writeAtomically } from '../files/write-atomically.js';
 import * as tfl from '@tensorflow/tfjs-layers';
 import './chained-ops.js';
 import { encodeFloat16, Float16RangeError } from './float16.js';
@@ -281,12 +282,6 @@ function withZeroInitializers(topology: object): object {
   return JSON.parse(JSON.stringify(topology), (key: string, value: unknown) =>
     key.endsWith('_initializer') && value !== null ? { class_name: 'Zeros', config: {} } : value,
   ) as object;
-}
-
-async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
 }
 
 function isMissing(error: unknown): boolean {

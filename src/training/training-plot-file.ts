@@ -1,5 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeAtomically } from '../files/write-atomically.js';
 import type { ModelMeta } from '../inference/model-meta.js';
 import { renderTrainingSvg } from './plot.js';
 import { historyFromTraining } from './training-history.js';
@@ -14,8 +14,6 @@ export async function writeTrainingPlot(meta: ModelMeta, dir: string): Promise<s
   const history = historyFromTraining(meta.training);
   if (history.length === 0) return undefined;
   const file = join(dir, TRAINING_SVG);
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, renderTrainingSvg(`${meta.id}: training`, history));
-  await rename(temporary, file);
+  await writeAtomically(file, renderTrainingSvg(`${meta.id}: training`, history));
   return file;
 }
