@@ -33,9 +33,13 @@ export async function startInferenceEngine(
   if (workers !== 'auto') {
     return workers > 1 ? WorkerPool.start(workerOptions, workers, logger) : WorkerEngine.start(workerOptions, logger);
   }
-  // The backend is chosen inside a worker, so the first one decides how many join it.
-  const first = await WorkerEngine.start(workerOptions, logger);
-  const count = autoWorkerCount(first.backend(), cores);
-  logger.info({ backend: first.backend(), cores, workers: count }, 'inference workers: auto');
-  return count > 1 ? WorkerPool.start(workerOptions, count, logger, [first]) : first;
+  // A backend the configuration names is known now; otherwise it is chosen inside a worker, so
+  // the first one decides how many join it.
+  const named = workerOptions.backend === 'wasm' || workerOptions.backend === 'cpu' ? workerOptions.backend : undefined;
+  const first = named === undefined ? await WorkerEngine.start(workerOptions, logger) : undefined;
+  const backend = named ?? first!.backend();
+  const count = autoWorkerCount(backend, cores);
+  logger.info({ backend, cores, workers: count }, 'inference workers: auto');
+  if (count > 1) return WorkerPool.start(workerOptions, count, logger, first ? [first] : []);
+  return first ?? WorkerEngine.start(workerOptions, logger);
 }

@@ -68,13 +68,16 @@ describe('WorkerPool', () => {
     const modelsDir = join(dir.path, 'models');
     const twoCores = await startInferenceEngine({ modelsDir, backend: 'wasm', workers: 'auto', cores: 2 }, silent);
     const oneCore = await startInferenceEngine({ modelsDir, backend: 'wasm', workers: 'auto', cores: 1 }, silent);
+    // With TF_BACKEND=auto the first worker finds out which backend runs (here wasm).
+    const probed = await startInferenceEngine({ modelsDir, backend: 'auto', workers: 'auto', cores: 2 }, silent);
     try {
       expect(twoCores.backend()).toBe('wasm×2');
       expect(oneCore.backend()).toBe('wasm');
+      expect(probed.backend()).toBe('wasm×2');
       const text = await collect(twoCores.generate({ seed: 'the stars', model: 'tiny', temperature: 1, length: 40, randomSeed: 3 }));
       expect(text).toHaveLength(40);
     } finally {
-      await Promise.all([twoCores.close(), oneCore.close()]);
+      await Promise.all([twoCores.close(), oneCore.close(), probed.close()]);
     }
   });
 });
