@@ -17,7 +17,7 @@ export async function exportModel(
 ): Promise<void> {
   const arrays = await paramsToArrays(params);
   if (arrays.some((a) => !a.every(Number.isFinite))) throw new Error('refusing to export: the weights hold NaN or Inf');
-  const model = buildCharLstm(params.vocabSize, params.units);
+  const model = buildCharLstm(params.vocabSize, params.units, { initialWeights: 'zeros' });
   const shapes = paramShapes(params.vocabSize, params.units);
   const tensors = arrays.map((a, i) => tf.tensor(a, shapes[i]));
   try {

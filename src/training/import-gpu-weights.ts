@@ -61,7 +61,7 @@ export async function importGpuWeights(options: ImportOptions): Promise<ModelMet
   const floats = await readFloats(options.from, manifest.files ?? ['weights.f32']);
 
   const precision = options.weightPrecision ?? 'float32';
-  const model = buildCharLstm(manifest.vocab.length, manifest.units);
+  const model = buildCharLstm(manifest.vocab.length, manifest.units, { initialWeights: 'zeros' });
   const expected = model.getWeights().map((w) => w.shape);
   if (expected.length !== manifest.weights.length) {
     throw new Error(`${manifestPath}: ${manifest.weights.length} arrays, the network has ${expected.length}`);
