@@ -52,6 +52,13 @@ const meta = await importGpuWeights({
   weightPrecision,
   ...(report ? { extraTraining: { corpus: report } } : {}),
 });
+// A run cut off by its machine's time limit leaves its best weights so far, without test figures.
+if (meta.training['complete'] === false) {
+  process.stderr.write(
+    'note: this run was cut short, so it has no test figures; measure them with npm run eval -- --model ' +
+      `${meta.id} --text <held-out books>\n`,
+  );
+}
 process.stdout.write(
   `${JSON.stringify({ model: meta.id, units: meta.units, vocab: meta.vocab.length, weight_precision: weightPrecision, test: meta.training['test'] })}\n`,
 );

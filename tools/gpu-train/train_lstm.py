@@ -18,7 +18,9 @@ Usage:
   can go on across sessions from the shipped model when no run folder survived.
 Outputs (in --out): weights.f32 (little-endian float32, tfjs order; split into weights.f32.part0,
 .part1, ... past 15 MiB, the most a GPU machine hands back per file), weights.json (shapes, vocab,
-measured bpc/accuracy, history). See weights_io.py.
+measured bpc/accuracy, history). See weights_io.py. Every --export-every minutes the best weights
+so far are written the same way with "complete": false, so a run cut off by a time limit still
+leaves an importable model; the last export, at the end, adds the test figures.
 """
 import argparse
 import json
@@ -174,6 +176,8 @@ def main():
     p.add_argument("--eval-every", type=float, default=20, help="seconds between validations")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--init-from", help="start from a trainer run or a models/<id> folder of the same shape")
+    p.add_argument("--export-every", type=float, default=2,
+                   help="minutes between exports of the best weights so far (0: only at the end)")
     args = p.parse_args()
 
     torch.manual_seed(args.seed)
@@ -205,11 +209,38 @@ def main():
     step, seen, epoch, skipped = 0, 0, 0, 0
     gen = torch.Generator().manual_seed(args.seed)
 
+    def run_stats():
+        elapsed = time.time() - start
+        return {
+            "trainer": "tools/gpu-train/train_lstm.py",
+            "device": torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu",
+            "torch": torch.__version__,
+            "minutes": round(elapsed / 60, 2),
+            "steps": step,
+            "epochs": round(seen / max(1, train.numel()), 2),
+            "chars_seen": seen,
+            "chars_per_s": round(seen / max(elapsed, 1e-9)),
+            "non_finite_steps": skipped,
+            "hyper": {"seq": args.seq, "batch": args.batch, "lr": args.lr, "dropout": args.dropout},
+            "init_from": args.init_from,
+            "validation": best,
+            "history": history,
+        }
+
+    last_export = time.time()
+
     def save_best(metrics):
-        nonlocal best, best_state
+        nonlocal best, best_state, last_export
         if metrics["loss"] < best["loss"]:
             best = metrics
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            # A run cut short (a machine's time limit) still leaves its best weights so far,
+            # complete and importable; only the test figures wait for the end.
+            if args.export_every > 0 and time.time() - last_export >= args.export_every * 60:
+                last_export = time.time()
+                export(model, units, vocab, args.out,
+                       {**run_stats(), "complete": False, "check": reference_check(model, test, device)})
+                log(f"exported the best weights so far (validation bpc {best['bpc']:.4f})")
 
     done = False
     while not done:
@@ -260,24 +291,7 @@ def main():
     save_best(v)
     model.load_state_dict(best_state)
     test_metrics = evaluate(model, test, args.batch, args.seq, device)
-    elapsed = time.time() - start
-    stats = {
-        "trainer": "tools/gpu-train/train_lstm.py",
-        "device": torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu",
-        "torch": torch.__version__,
-        "minutes": round(elapsed / 60, 2),
-        "steps": step,
-        "epochs": round(seen / max(1, train.numel()), 2),
-        "chars_seen": seen,
-        "chars_per_s": round(seen / elapsed),
-        "non_finite_steps": skipped,
-        "hyper": {"seq": args.seq, "batch": args.batch, "lr": args.lr, "dropout": args.dropout},
-        "init_from": args.init_from,
-        "validation": best,
-        "test": test_metrics,
-        "history": history,
-        "check": reference_check(model, test, device),
-    }
+    stats = {**run_stats(), "complete": True, "test": test_metrics, "check": reference_check(model, test, device)}
     export(model, units, vocab, args.out, stats)
     log(json.dumps({"validation_bpc": best["bpc"], "test_bpc": test_metrics["bpc"], "test_accuracy": test_metrics["accuracy"], "chars_per_s": stats["chars_per_s"]}))
 
