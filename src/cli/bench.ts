@@ -45,8 +45,12 @@ async function main(): Promise<void> {
       'log-level': { type: 'string', default: 'warn' },
       workers: { type: 'string', default: 'auto' },
       rounds: { type: 'string', default: '3' },
+      // Shape of the random model (--model random): what a wider model would cost before training it.
+      units: { type: 'string', default: '256,256' },
     },
   });
+  const randomUnits = values.units.split(',').map(Number);
+  if (!randomUnits.every((u) => Number.isInteger(u) && u >= 1 && u <= 4096)) throw new Error('--units must be whole numbers from 1 to 4096, e.g. 800,800');
   const logger = createLogger(values['log-level']);
   const preference = values.backend as BackendPreference;
   if (!BACKEND_PREFERENCES.includes(preference)) throw new Error(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
 
   const scratch = await mkdtemp(join(tmpdir(), 'scifi-bench-'));
   try {
-    const { loaded, modelsDir, label } = await benchModel(values['models-dir'], values.model, scratch);
+    const { loaded, modelsDir, label } = await benchModel(values['models-dir'], values.model, scratch, randomUnits);
     const { meta, model } = loaded;
     const say = (line: string): void => void process.stdout.write(`${line}\n`);
     say(`model ${label}: LSTM ${meta.units.join('×')}, vocabulary ${meta.vocab.length}; backend ${backend}`);
@@ -137,11 +141,12 @@ async function main(): Promise<void> {
   }
 }
 
-/** The trained model when there is one; otherwise a random model of the shipped shape. */
+/** The trained model when there is one; otherwise a random model of the given shape. */
 async function benchModel(
   modelsDir: string,
   id: string,
   scratch: string,
+  randomUnits: readonly number[],
 ): Promise<{ loaded: LoadedModel; modelsDir: string; label: string }> {
   const dir = join(modelsDir, id);
   if (await stat(join(dir, 'meta.json')).then(() => true, () => false)) {
@@ -152,12 +157,16 @@ async function benchModel(
     return { loaded, modelsDir: single, label: id };
   }
   const vocab = [...' !"\'(),-.0123456789:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\n'];
-  const units = [256, 256];
-  const model = buildCharLstm(vocab.length, units);
+  const units = [...randomUnits];
+  // Small random weights, drawn directly: tfjs's orthogonal initializer takes minutes on wide
+  // recurrent kernels, and speed does not depend on how the values were drawn.
+  const model = buildCharLstm(vocab.length, units, { initialWeights: 'zeros' });
+  model.setWeights(model.getWeights().map((w) => tf.mul(tf.randomNormal(w.shape), 0.1)));
   const meta = { format: 1 as const, id: 'random', description: 'random weights', vocab, units, sequenceLength: WINDOW, training: {} };
   const single = join(scratch, 'models');
   await saveModelDir(model, meta, join(single, 'random'));
-  const label = id === 'random' ? 'random-2x256' : `random-2x256 (no trained model at ${dir})`;
+  const shape = `random-${units.join('x')}`;
+  const label = id === 'random' ? shape : `${shape} (no trained model at ${dir})`;
   return { loaded: { model, meta, dir: join(single, 'random') }, modelsDir: single, label };
 }
 
