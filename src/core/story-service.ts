@@ -12,7 +12,6 @@ import { UserError } from './errors.js';
 import type { GatewayRegistry } from './gateway-registry.js';
 import type { JobQueue } from './job-queue.js';
 import { DAILY_STORY_LENGTH, SEED_MAX_CHARS, STORY_LENGTH } from './limits.js';
-import { defuseMentions } from './mentions.js';
 import type { Metrics } from './metrics-port.js';
 import type {
   DailySchedule,
@@ -224,7 +223,7 @@ export class StoryJobs implements StoryService {
     const layout = {
       ...(job.title ? { title: job.title } : {}),
       notes: job.notes ?? [],
-      seed: defuseMentions(job.request.seed),
+      seed: job.request.seed,
     };
     let continuation = '';
     const ending = new StoryEnding(job.request.length);
@@ -239,11 +238,11 @@ export class StoryJobs implements StoryService {
           continuation = continuation.slice(0, end);
           break; // leaving the loop stops the engine's work on this job
         }
-        progress.update(storyText(layout, defuseMentions(continuation), ' ✍️'));
+        progress.update(storyText(layout, continuation, ' ✍️'));
       }
       if (signal.aborted) return this.abandon(job, progress);
       continuation = ending.finish(continuation);
-      const text = storyText(layout, defuseMentions(continuation));
+      const text = storyText(layout, continuation);
       await progress.finish(text);
       jobs.setState(job.id, 'done');
       metrics.jobFinished('done');
@@ -253,7 +252,7 @@ export class StoryJobs implements StoryService {
       logger.error({ err: error, jobId: job.id }, 'story failed');
       const text = storyText(
         layout,
-        defuseMentions(continuation),
+        continuation,
         `\n\n(The story broke off: something went wrong on my side. Please try again.)`,
       );
       await progress.finish(text).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, 'could not show the failure'));

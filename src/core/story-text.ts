@@ -1,4 +1,6 @@
+import { defuseMentions } from './mentions.js';
 import type { PreparedSeed } from './ports.js';
+import { reflowProse } from './reflow-prose.js';
 
 /** What a reply looks like while it waits, as text arrives, and when it ends. */
 
@@ -25,9 +27,14 @@ export interface StoryLayout {
   readonly seed: string;
 }
 
+/**
+ * The reply as readers see it: title and notes, then the seed and its continuation as flowing
+ * paragraphs. Mentions are defused in seed and continuation together, so a seed ending in "@"
+ * and a continuation starting "everyone" cannot meet as "@everyone".
+ */
 export function storyText(layout: StoryLayout, continuation: string, ending = ''): string {
   const head = [layout.title, ...layout.notes].filter((l): l is string => Boolean(l));
-  const body = `${layout.seed}${continuation}`;
+  const body = defuseMentions(reflowProse(`${layout.seed}${continuation}`));
   return [...head, ...(head.length > 0 ? [''] : []), body + ending].join('\n');
 }
 
