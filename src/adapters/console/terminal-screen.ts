@@ -1,4 +1,10 @@
 import type { Writable } from 'node:stream';
+import { wrapWords } from './word-wrap.js';
+
+/** Piped output: 4 columns of indent plus the text fit the classic 80 columns. */
+const PIPED_WIDTH = 76;
+/** Lines longer than this are hard to read even on a wide terminal. */
+const MAX_TTY_WIDTH = 100;
 
 /**
  * Draws replies on a terminal. On a TTY the replies still being written stay in a live area at
@@ -18,10 +24,10 @@ export class TerminalScreen {
   /** Shows the current text of a reply (`label` names it, e.g. "story 2"). */
   show(label: string, text: string): void {
     if (!this.tty) {
-      this.out.write(`[${label}] ${indent(text)}\n`);
+      this.out.write(`[${label}] ${indent(wrapWords(text, PIPED_WIDTH))}\n`);
       return;
     }
-    this.live.set(label, text);
+    this.live.set(label, wrapWords(text, Math.max(20, Math.min(MAX_TTY_WIDTH, (this.out.columns ?? 80) - 1))));
     this.redraw();
   }
 
