@@ -14,6 +14,14 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A setting with a default; an empty value (`MODELS_DIR=` in .env) counts as unset, like every other. */
+const textOr = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v));
+
 const optionalUrl = (example: string) =>
   optionalText.refine((v) => v === undefined || URL.canParse(v), {
     message: `expected a URL such as ${example}`,
@@ -60,8 +68,8 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
-  MODELS_DIR: z.string().trim().default('models'),
-  DEFAULT_MODEL: z.string().trim().default('scifi'),
+  MODELS_DIR: textOr('models'),
+  DEFAULT_MODEL: textOr('scifi'),
   TF_BACKEND: z
     .enum(['auto', 'tensorflow', 'wasm', 'cpu'], { message: 'expected auto, tensorflow, wasm or cpu' })
     .default('auto'),
@@ -78,7 +86,7 @@ const envSchema = z.object({
       }
       return n;
     }),
-  DATA_DIR: z.string().trim().default('data'),
+  DATA_DIR: textOr('data'),
   QUEUE_CONCURRENCY: integer(1, 256, 32),
   QUEUE_MAX_WAITING: integer(0, 10_000, 100),
   QUEUE_MAX_WAITING_PER_USER: integer(1, 1000, 3),

@@ -37,6 +37,11 @@ describe('configuration', () => {
     expect(config.metricsPort).toBe(9464);
   });
 
+  it('reads an empty MODELS_DIR, DEFAULT_MODEL or DATA_DIR as unset, not as the working directory', () => {
+    const config = loadConfig({ MODELS_DIR: '', DEFAULT_MODEL: ' ', DATA_DIR: '' });
+    expect(config).toMatchObject({ modelsDir: 'models', defaultModel: 'scifi', dataDir: 'data' });
+  });
+
   it('names every bad variable and the form it expects', () => {
     const attempt = () =>
       loadConfig({ QUEUE_CONCURRENCY: 'lots', INFERENCE_WORKERS: '0', TF_BACKEND: 'gpu', SLACK_PORT: '70000', DISCORD_API_BASE: 'not a url', METRICS_PORT: '-1' });
