@@ -33,6 +33,11 @@ let engine: BatchEngine;
 try {
   const backend = await chooseBackend(options.backend, logger);
   const found = await loadModelsDir(options.modelsDir);
+  if (options.defaultModel !== undefined && !found.some((m) => m.meta.id === options.defaultModel)) {
+    // A typo in the setting would otherwise quietly make another model every channel's default.
+    const ids = found.map((m) => m.meta.id).join(', ');
+    throw new ModelLoadError(options.modelsDir, `has no model "${options.defaultModel}" to use as the default; set DEFAULT_MODEL to one of: ${ids}`);
+  }
   // The default model first: models() lists it first, and callers take the first as the default.
   const loaded = [...found.filter((m) => m.meta.id === options.defaultModel), ...found.filter((m) => m.meta.id !== options.defaultModel)];
   const models = loaded.map(({ meta }) => ({

@@ -124,6 +124,15 @@ describe('WorkerEngine', () => {
     }
   });
 
+  it('rejects start when the default model is not among the models, naming the setting and what is there', async () => {
+    const two = join(dir.path, 'two-for-default');
+    await saveTinyModel(two, 'alpha', [8]);
+    await saveTinyModel(two, 'zeta', [8]);
+    const error = await WorkerEngine.start({ modelsDir: two, backend: 'wasm', defaultModel: 'scifi' }, silent).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toBe(`${two}: has no model "scifi" to use as the default; set DEFAULT_MODEL to one of: alpha, zeta`);
+  });
+
   it('does not keep a process alive once its generations are done, even without close()', async () => {
     const script = join(dir.path, 'forgetful.mts');
     const engineUrl = new URL('../../src/inference/worker-engine.ts', import.meta.url).href;
