@@ -47,4 +47,11 @@ describe('npm run generate', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nope: model folder not found/);
   });
+
+  it('refuses an unknown --log-level in one line, without a stack trace', async () => {
+    const out = await generate('--seed', 'Hi', '--log-level', 'loud');
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr.trim()).toBe('--log-level must be one of fatal, error, warn, info, debug, trace, silent (got "loud").');
+  });
 });
