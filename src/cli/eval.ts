@@ -57,6 +57,14 @@ async function main(): Promise<void> {
       throw new UserError(`cannot read --text ${file}`, 'not-found');
     });
     const { text, dropped } = cleanForModel(bytes, meta.vocab);
+    const usable = [...text].length;
+    // Scoring predicts each character from the one before it: fewer than two leaves nothing to score.
+    if (usable < 2) {
+      throw new UserError(
+        `--text ${file}: too little text to score (${usable} characters the model knows after cleaning; at least 2 are needed)`,
+        'bad-option',
+      );
+    }
     texts.push(text);
     const score = scoreText(model, meta, text, rows);
     process.stderr.write(
