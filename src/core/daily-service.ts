@@ -3,6 +3,7 @@ import { canonicalTimeZone, latestRunAtOrBefore, localDay, nextUnpostedRun, pars
 import { UserError } from './errors.js';
 import { SEED_MAX_CHARS } from './limits.js';
 import type { ChannelId, DailySchedule, ModelInfo, ScheduleStore } from './ports.js';
+import { quoteInput } from './visible-text.js';
 
 export interface DailyServiceOptions {
   readonly store: ScheduleStore;
@@ -31,14 +32,14 @@ export class ScheduleDailyService implements DailyService {
     const time = parseDailyTime(input.time);
     if (!time) {
       throw new UserError(
-        `"${input.time}" is not a time of day: use HH:MM in 24-hour form, from 00:00 to 23:59 (for example 07:30).`,
+        `"${quoteInput(input.time)}" is not a time of day: use HH:MM in 24-hour form, from 00:00 to 23:59 (for example 07:30).`,
         'bad-option',
       );
     }
     const timeZone = canonicalTimeZone(input.timeZone);
     if (!timeZone) {
       throw new UserError(
-        `"${input.timeZone}" is not a time zone I know: use an IANA name such as Europe/Berlin, America/New_York or UTC.`,
+        `"${quoteInput(input.timeZone)}" is not a time zone I know: use an IANA name such as Europe/Berlin, America/New_York or UTC.`,
         'bad-option',
       );
     }
@@ -86,6 +87,6 @@ export class ScheduleDailyService implements DailyService {
     const models = this.options.models?.();
     if (!models || models.some((known) => known.id === model)) return;
     const names = models.map((known) => known.id).join(', ');
-    throw new UserError(`There is no model called "${model}"; choose one of: ${names}.`, 'unknown-model');
+    throw new UserError(`There is no model called "${quoteInput(model)}"; choose one of: ${names}.`, 'unknown-model');
   }
 }

@@ -1,5 +1,6 @@
 import type { CommandOption, OptionValues } from './command.js';
 import { UserError } from './errors.js';
+import { quoteInput } from './visible-text.js';
 
 /**
  * Slack hands a slash command its arguments as one string; the command's option list says how to
@@ -45,7 +46,7 @@ export function parseCommandText(
   }
   if (rest !== '') {
     throw new UserError(
-      `\`/${commandName}\` did not expect "${rest}". Usage: ${usage(commandName, options)}`,
+      `\`/${commandName}\` did not expect "${quoteInput(rest)}". Usage: ${usage(commandName, options)}`,
       'bad-option',
     );
   }
@@ -90,7 +91,7 @@ function checkValue(commandName: string, option: CommandOption, raw: string): st
     // A decimal comma is how half of Europe writes 0,8.
     const value = Number(raw.replace(',', '.'));
     if (!Number.isFinite(value)) {
-      throw new UserError(`${option.name} must be a number, like 0.8 (got "${raw}").`, 'bad-option');
+      throw new UserError(`${option.name} must be a number, like 0.8 (got "${quoteInput(raw)}").`, 'bad-option');
     }
     if ((option.min !== undefined && value < option.min) || (option.max !== undefined && value > option.max)) {
       throw new UserError(
@@ -108,7 +109,7 @@ function checkValue(commandName: string, option: CommandOption, raw: string): st
     );
   }
   if (option.choices !== undefined && option.choices.length > 0 && !option.choices.includes(raw)) {
-    throw new UserError(`${option.name} must be one of ${option.choices.join(', ')} (got "${raw}").`, 'bad-option');
+    throw new UserError(`${option.name} must be one of ${option.choices.join(', ')} (got "${quoteInput(raw)}").`, 'bad-option');
   }
   return raw;
 }

@@ -2,6 +2,7 @@ import type { ChannelSettingsService } from './bot-services.js';
 import { UserError } from './errors.js';
 import { TEMPERATURE } from './limits.js';
 import type { ChannelId, ChannelSettings, ChannelSettingsStore, ModelInfo } from './ports.js';
+import { quoteInput } from './visible-text.js';
 
 /** Channel settings with defaults and validation over a store. */
 export class SettingsService implements ChannelSettingsService {
@@ -43,7 +44,7 @@ export function validateTemperature(value: number): number {
 export function validateModel(model: string, available: readonly ModelInfo[]): string {
   if (!available.some((m) => m.id === model)) {
     const names = available.map((m) => m.id).join(', ');
-    throw new UserError(`There is no model called "${model}". Try one of: ${names}.`, 'unknown-model');
+    throw new UserError(`There is no model called "${quoteInput(model)}". Try one of: ${names}.`, 'unknown-model');
   }
   return model;
 }

@@ -74,6 +74,10 @@ describe('command definitions', () => {
     expect(list.replies[0]).toContain('• melville');
     await expect(scifiModel.run(context(bot, { name: 'melville' }, false).ctx)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(scifiModel.run(context(bot, { name: 'tolkien' }, true).ctx)).rejects.toMatchObject({ code: 'unknown-model' });
+    // A pasted wall of text, or an escape sequence, is quoted back short and visible.
+    await expect(scifiModel.run(context(bot, { name: `\x1b[31m${'z'.repeat(5000)}` }, true).ctx)).rejects.toMatchObject({
+      message: `There is no model called "[U+001B][31m${'z'.repeat(35)}…". Try one of: scifi, melville.`,
+    });
     await scifiModel.run(context(bot, { name: 'melville' }, true).ctx);
     expect(bot.settings.effective(CHANNEL).model).toBe('melville');
   });

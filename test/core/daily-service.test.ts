@@ -85,6 +85,15 @@ describe('ScheduleDailyService', () => {
     expect(service.get(CHANNEL)).toEqual(schedule);
   });
 
+  it('quotes a bad time or time zone back with invisible characters shown as code points', () => {
+    expect(userError(() => service.schedule({ channelId: CHANNEL, time: '9\u200b:00', timeZone: 'UTC' })).message).toMatch(
+      /^"9\[U\+200B\]:00" is not a time of day/,
+    );
+    expect(userError(() => service.schedule({ channelId: CHANNEL, time: '09:00', timeZone: '\u202eUTC\x1b' })).message).toMatch(
+      /^"\[U\+202E\]UTC\[U\+001B\]" is not a time zone I know/,
+    );
+  });
+
   it('refuses an unknown model and an overlong seed', () => {
     expect(userError(() => service.schedule({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC', model: 'gpt' })).code).toBe(
       'unknown-model',

@@ -5,6 +5,7 @@ import type { CommandContext, CommandDefinition } from '../../core/command.js';
 import { isUserError } from '../../core/errors.js';
 import type { ChannelId, Logger, MessageSurface, SurfaceAddress } from '../../core/ports.js';
 import { parseCommandText, usage } from '../../core/parse-command-text.js';
+import { quoteInput } from '../../core/visible-text.js';
 import type { PlatformAdapter } from '../platform-adapter.js';
 import { CONSOLE_PLATFORM, ConsoleSurface } from './console-surface.js';
 import { TerminalScreen } from './terminal-screen.js';
@@ -56,7 +57,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
     const text = match ? (match[2] ?? '') : trimmed;
     const command = byName.get(name);
     if (!command) {
-      screen.note(`Unknown command /${name}. Type /help for the list.`);
+      screen.note(`Unknown command /${quoteInput(name)}. Type /help for the list.`);
       return;
     }
     try {

@@ -48,6 +48,16 @@ describe('parseCommandText', () => {
     expect(refusal(() => parse(scifiDaily, 'tomorrow-ish')).message).toMatch(/too long/);
   });
 
+  it('quotes a bad value back short and with control characters shown as code points', () => {
+    const huge = refusal(() => parse(scifiTemperature, 'x'.repeat(100_000))).message;
+    expect(huge).toBe(`value must be a number, like 0.8 (got "${'x'.repeat(40)}…").`);
+    const extra = refusal(() => parse(scifiTemperature, `1 ${'y '.repeat(50_000)}`)).message;
+    expect(extra.length).toBeLessThan(200);
+    const escape = refusal(() => parse(scifiTemperature, '\x1b[2J\u202e\0')).message;
+    expect(escape).toContain('(got "[U+001B][2J[U+202E][U+0000]")');
+    expect(escape).not.toMatch(/[\x00\x1b\u202e]/);
+  });
+
   it('writes usage lines from the option list', () => {
     expect(usage(scifi.name, scifi.options)).toBe('`/scifi [model:…] [seed]`');
     expect(usage(scifiDaily.name, scifiDaily.options)).toBe('`/scifi-daily <time> [timezone] [seed]`');

@@ -1,0 +1,43 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { allCommands } from '../../../commands/index.js';
+import { createConsoleAdapter } from '../../../src/adapters/console/console-adapter.js';
+import { createBot } from '../../../src/core/create-bot.js';
+import { MemoryJobStore, MemoryRecordStore, MemorySettingsStore } from '../../fakes/memory-stores.js';
+import { ScriptedEngine } from '../../fakes/scripted-engine.js';
+import { MemoryLogger } from '../../fakes/silent-logger.js';
+
+/** Feeds lines to the terminal adapter as a pipe would and returns everything it printed. */
+async function runLines(lines: readonly string[]): Promise<string> {
+  const logger = new MemoryLogger();
+  const bot = createBot({
+    engine: new ScriptedEngine(),
+    settingsStore: new MemorySettingsStore(),
+    records: new MemoryRecordStore(),
+    jobs: new MemoryJobStore(),
+    limits: { concurrency: 2, maxWaiting: 5, maxWaitingPerUser: 2, jobsPerMinute: 10 },
+    createDaily: () => ({ schedule: (s) => s, cancel: () => false, get: () => undefined, nextRun: () => undefined }),
+    logger,
+  });
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+  const adapter = createConsoleAdapter({ input, output, tty: false, commands: allCommands, bot, logger });
+  bot.attach(adapter);
+  await adapter.start();
+  input.end(lines.map((line) => `${line}\n`).join(''));
+  await adapter.inputEnded;
+  await bot.idle();
+  return printed;
+}
+
+describe('terminal adapter: bad input', () => {
+  it('answers an unknown command in one short line, escape sequences shown, not sent to the terminal', async () => {
+    const printed = await runLines([`/${'q'.repeat(100_000)}`, '/sc\x1b[2Jifi']);
+    expect(printed).toBe(
+      `Unknown command /${'q'.repeat(40)}…. Type /help for the list.\n` +
+        'Unknown command /sc[U+001B][2Jifi. Type /help for the list.\n',
+    );
+  });
+});
