@@ -1,6 +1,7 @@
 import { defuseMentions } from './mentions.js';
 import type { PreparedSeed } from './ports.js';
 import { reflowProse } from './reflow-prose.js';
+import { visibleChar } from './visible-text.js';
 
 /** What a reply looks like while it waits, as text arrives, and when it ends. */
 
@@ -10,14 +11,31 @@ export function waitingText(position: number): string {
 
 export const STARTING_TEXT = '✍️ Writing…';
 
+/** Left-out characters a note lists by name; a paste of a foreign script would fill a message. */
+export const DROPPED_LISTED_MAX = 20;
+
 /** Notes the reader should see above the story: what happened to their seed. */
 export function seedNotes(prepared: PreparedSeed): string[] {
   const notes: string[] = [];
-  if (prepared.usedDefaultOpener) notes.push('(No opening line given, so I picked one.)');
-  if (prepared.dropped.length > 0) {
-    notes.push(`(Left out characters this model has never seen: ${prepared.dropped.join(' ')})`);
+  const { dropped } = prepared;
+  if (dropped.length > 0) {
+    const listed = dropped.slice(0, DROPPED_LISTED_MAX).map(showDropped).join(' ');
+    const more = dropped.length > DROPPED_LISTED_MAX ? ` and ${dropped.length - DROPPED_LISTED_MAX} more` : '';
+    notes.push(`(Left out characters this model has never seen: ${listed}${more})`);
+  }
+  if (prepared.usedDefaultOpener) {
+    notes.push(dropped.length > 0 ? '(Nothing of your opening was left, so I picked one.)' : '(No opening line given, so I picked one.)');
   }
   return notes;
+}
+
+/**
+ * A left-out character as the note shows it: invisible ones (NUL, escape, bidi overrides, lone
+ * surrogates, which Slack's client cannot even encode) by code point, a combining mark on a
+ * dotted circle rather than on the space before it.
+ */
+function showDropped(ch: string): string {
+  return /^\p{M}/u.test(ch) ? `\u25CC${ch}` : visibleChar(ch);
 }
 
 export interface StoryLayout {
