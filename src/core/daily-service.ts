@@ -1,7 +1,7 @@
 import type { DailyService } from './bot-services.js';
 import { canonicalTimeZone, latestRunAtOrBefore, localDay, nextUnpostedRun, parseDailyTime } from './daily-times.js';
 import { UserError } from './errors.js';
-import { SEED_MAX_CHARS } from './limits.js';
+import { checkSeedLength } from './seed-limit.js';
 import type { ChannelId, DailySchedule, ModelInfo, ScheduleStore } from './ports.js';
 import { quoteInput } from './visible-text.js';
 
@@ -44,12 +44,7 @@ export class ScheduleDailyService implements DailyService {
       );
     }
     const seed = input.seed?.trim();
-    if (seed && seed.length > SEED_MAX_CHARS) {
-      throw new UserError(
-        `That opening is ${seed.length} characters long; please keep it under ${SEED_MAX_CHARS}.`,
-        'bad-option',
-      );
-    }
+    if (seed) checkSeedLength(seed);
     const model = input.model?.trim();
     if (model) this.requireKnownModel(model);
 

@@ -11,7 +11,7 @@ import { messageKey } from './bot-services.js';
 import { UserError } from './errors.js';
 import type { GatewayRegistry } from './gateway-registry.js';
 import type { JobQueue } from './job-queue.js';
-import { DAILY_STORY_LENGTH, SEED_MAX_CHARS, STORY_LENGTH } from './limits.js';
+import { DAILY_STORY_LENGTH, STORY_LENGTH } from './limits.js';
 import type { Metrics } from './metrics-port.js';
 import type {
   DailySchedule,
@@ -23,6 +23,7 @@ import type {
   StoryRecordStore,
 } from './ports.js';
 import { ProgressiveMessage } from './progressive-message.js';
+import { checkSeedLength } from './seed-limit.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { validateModel, validateTemperature } from './settings-service.js';
 import { StoryEnding } from './story-ending.js';
@@ -57,12 +58,7 @@ export class StoryJobs implements StoryService {
 
   async start(input: StartStoryInput): Promise<StartedStory> {
     const { engine, settings, rateLimiter } = this.deps;
-    if (input.seed.length > SEED_MAX_CHARS) {
-      throw new UserError(
-        `That opening is ${input.seed.length} characters long; please keep it under ${SEED_MAX_CHARS}.`,
-        'bad-option',
-      );
-    }
+    checkSeedLength(input.seed);
     const channel = settings.effective(input.channelId);
     const model = validateModel(input.model ?? channel.model, engine.models());
     const temperature = validateTemperature(input.temperature ?? channel.temperature);

@@ -102,6 +102,9 @@ describe('ScheduleDailyService', () => {
     expect(userError(() => service.schedule({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC', seed })).code).toBe(
       'bad-option',
     );
+    // Characters as people count them: an emoji is one, not two UTF-16 units.
+    const emoji = '🚀'.repeat(SEED_MAX_CHARS);
+    expect(service.schedule({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC', seed: emoji }).seed).toBe(emoji);
   });
 
   it('arms the scheduler: a time later today runs today', () => {

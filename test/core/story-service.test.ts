@@ -88,6 +88,17 @@ describe('story service', () => {
     expect(jobs.data.size).toBe(0);
   });
 
+  it('counts a seed in characters as the option parsers do: 1000 emoji pass, 1001 are refused as 1001', async () => {
+    const { bot } = setup();
+    const base = { kind: 'story' as const, channelId: CHANNEL, userId: 'u', surface: fastSurface(), length: 5 };
+    const started = await bot.stories.start({ ...base, seed: `It began ${'🚀'.repeat(991)}` });
+    expect((await started.finished).status).toBe('done');
+    await expect(bot.stories.start({ ...base, seed: '🚀'.repeat(1001) })).rejects.toMatchObject({
+      code: 'bad-option',
+      message: 'That opening is 1001 characters long; please keep it to 1000 or fewer.',
+    });
+  });
+
   it('persists the job before accepting it, with a random seed, and marks it done', async () => {
     const { bot, jobs } = setup();
     const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'A', surface: fastSurface(), length: 10 });
