@@ -55,17 +55,34 @@ function mapToVocabulary(seed: string, known: ReadonlySet<string>): { text: stri
   const dropped: string[] = [];
   let text = '';
   for (const ch of normalizeText(seed)) {
-    const mapped = known.has(ch) ? ch
-      : known.has(ch.toLowerCase()) ? ch.toLowerCase()
-      : known.has(ch.toUpperCase()) ? ch.toUpperCase()
-      : undefined;
-    if (mapped !== undefined && mapped.length === 1) {
+    const mapped = inVocabulary(ch, known) ?? withoutAccents(ch, known);
+    if (mapped !== undefined) {
       text += mapped;
     } else if (!dropped.includes(ch)) {
       dropped.push(ch);
     }
   }
   return { text, dropped };
+}
+
+/** The character itself, else in the other case, when the vocabulary has it. */
+function inVocabulary(ch: string, known: ReadonlySet<string>): string | undefined {
+  const mapped = known.has(ch) ? ch
+    : known.has(ch.toLowerCase()) ? ch.toLowerCase()
+    : known.has(ch.toUpperCase()) ? ch.toUpperCase()
+    : undefined;
+  return mapped !== undefined && mapped.length === 1 ? mapped : undefined;
+}
+
+/**
+ * An accented letter the vocabulary lacks, as its base letter ("Café" → "Cafe", "Ångström" →
+ * "Angstrom"): far closer to what was typed than leaving the letter out.
+ */
+function withoutAccents(ch: string, known: ReadonlySet<string>): string | undefined {
+  const base = ch.normalize('NFD').replace(/\p{M}+/gu, '');
+  if (base === '' || base === ch) return undefined;
+  const letters = [...base].map((b) => inVocabulary(b, known));
+  return letters.every((l) => l !== undefined) ? letters.join('') : undefined;
 }
 
 /**

@@ -21,6 +21,12 @@ describe('prepareSeed', () => {
     expect(out.usedDefaultOpener).toBe(false);
   });
 
+  it('writes an accented letter the vocabulary lacks as its base letter, typed precomposed or combining', () => {
+    const out = prepareSeed('Caf\u00e9 nai\u0308ve re\u0301sume\u0301 \u00c5ngstr\u00f6m \u00f8', model);
+    expect(out.text).toBe('Cafe naive resume Angstrom ');
+    expect(out.dropped).toEqual(['\u00f8']);
+  });
+
   it('tries the other case before dropping a letter', () => {
     const lower = { vocab: [...' abcdefghijklmnopqrstuvwxyz'] };
     expect(prepareSeed('The Ship', lower).text).toBe('the ship');
