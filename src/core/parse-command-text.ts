@@ -86,10 +86,13 @@ function freeTextOption(options: readonly CommandOption[]): CommandOption | unde
   return strings.find((o) => o.name === 'seed') ?? strings[strings.length - 1];
 }
 
+const DECIMAL = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)(e[+-]?\d+)?$/i;
+
 function checkValue(commandName: string, option: CommandOption, raw: string): string | number {
   if (option.type === 'number') {
-    // A decimal comma is how half of Europe writes 0,8.
-    const value = Number(raw.replace(',', '.'));
+    // A decimal comma is how half of Europe writes 0,8. Only decimals: Number() would also take
+    // "0x1" or "0b1" as 1, which nobody means as a temperature.
+    const value = DECIMAL.test(raw) ? Number(raw.replace(',', '.')) : NaN;
     if (!Number.isFinite(value)) {
       throw new UserError(`${option.name} must be a number, like 0.8 (got "${quoteInput(raw)}").`, 'bad-option');
     }

@@ -34,6 +34,11 @@ describe('parseCommandText', () => {
     expect(refusal(() => parse(scifiTemperature, '3')).message).toMatch(/between 0\.1 and 2 \(got 3\)/);
     expect(refusal(() => parse(scifiTemperature, 'warm')).message).toMatch(/must be a number/);
     expect(refusal(() => parse(scifiTemperature, '0.5 please')).code).toBe('bad-option');
+    expect(parse(scifiTemperature, '.5')).toEqual({ value: 0.5 });
+    expect(parse(scifiTemperature, '1e0')).toEqual({ value: 1 });
+    for (const text of ['0x1', '0b1', '0o1', '1_0', 'Infinity', '.', ',']) {
+      expect(refusal(() => parse(scifiTemperature, text)).message).toMatch(/must be a number, like 0\.8/);
+    }
   });
 
   it('reads /scifi-daily as time, time zone, then the rest as seed', () => {
