@@ -1,5 +1,6 @@
 import type { CommandOption, OptionValues } from '../../core/command.js';
 import { UserError } from '../../core/errors.js';
+import { quoteInput } from '../../core/visible-text.js';
 
 /** A slash-command option as discord.js hands it over: a name and a raw value. */
 export interface RawOption {
@@ -28,7 +29,7 @@ export function parseOptions(definitions: readonly CommandOption[], raw: readonl
 
 function checkNumber(option: CommandOption, value: string | number | boolean): number {
   const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isFinite(n)) throw bad(`\`${option.name}\` must be a number${range(option)}; you gave "${String(value)}".`);
+  if (!Number.isFinite(n)) throw bad(`\`${option.name}\` must be a number${range(option)}; you gave "${quoteInput(String(value))}".`);
   if ((option.min !== undefined && n < option.min) || (option.max !== undefined && n > option.max)) {
     throw bad(`\`${option.name}\` must be${range(option)}; you gave ${n}.`);
   }

@@ -37,6 +37,10 @@ describe('slash-command options checked on receipt', () => {
     expect(refusal([{ name: 'time', value: '09:30' }, { name: 'value', value: 'warm' }]).message).toBe(
       '`value` must be a number from 0.1 to 2; you gave "warm".',
     );
+    // A stale definition can deliver text (up to 6000 characters): it is quoted back short and visible.
+    expect(refusal([{ name: 'time', value: '09:30' }, { name: 'value', value: `\u202e${'w'.repeat(6000)}` }]).message).toBe(
+      `\`value\` must be a number from 0.1 to 2; you gave "[U+202E]${'w'.repeat(39)}…".`,
+    );
   });
 
   it('refuses strings that are too long (in characters, not UTF-16 units) or not among the choices', () => {
