@@ -157,7 +157,31 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
     model.dispose();
     throw new ModelLoadError(join(dir, META_JSON), `does not match the weights: ${problems.join('; ')}`);
   }
+  const broken = nonFiniteWeights(model);
+  if (broken !== undefined) {
+    model.dispose();
+    const file = join(dir, basename(modelJson.weightsManifest[0]?.paths[0] ?? WEIGHTS_BIN));
+    throw new ModelLoadError(file, `is corrupt: ${broken.count} weights are not finite numbers (NaN or infinity), the first in ${broken.name}`);
+  }
   return { model, meta, dir };
+}
+
+/**
+ * Weights of the right size can still be garbage (a bad copy, a disk error): NaN or infinity in
+ * any of them makes every probability NaN. Caught here, the operator hears which file is broken
+ * rather than that the backend disagrees with itself.
+ */
+function nonFiniteWeights(model: tfl.LayersModel): { count: number; name: string } | undefined {
+  let count = 0;
+  let name: string | undefined;
+  for (const weight of model.weights) {
+    const values = weight.read().dataSync();
+    let bad = 0;
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad++;
+    if (bad > 0) name ??= weight.originalName;
+    count += bad;
+  }
+  return name === undefined ? undefined : { count, name };
 }
 
 /**

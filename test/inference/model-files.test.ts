@@ -77,6 +77,16 @@ describe('saveModelDir / loadModelDir', () => {
     await expectLoadError(dir, join(dir, 'weights.bin'), /truncated: 100 bytes/);
   });
 
+  it('names weights of the right size that hold NaN or infinity as a corrupt file', async () => {
+    const dir = await saveTinyModel(root.path, 'garbled');
+    const bytes = await readFile(join(dir, 'weights.bin'));
+    const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    floats[0] = Number.NaN;
+    floats[floats.length - 1] = Number.POSITIVE_INFINITY;
+    await writeFile(join(dir, 'weights.bin'), bytes);
+    await expectLoadError(dir, join(dir, 'weights.bin'), /is corrupt: 2 weights are not finite numbers \(NaN or infinity\), the first in /);
+  });
+
   it('names a meta whose vocabulary or units disagree with the weights', async () => {
     const dir = await saveTinyModel(root.path, 'mismatch');
     const meta = tinyMeta('mismatch');
