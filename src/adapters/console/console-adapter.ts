@@ -52,7 +52,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
       screen.note(helpText(options.commands));
       return;
     }
-    const match = /^\/(\S+)\s*([\s\S]*)$/.exec(trimmed);
+    // Any line starting with a slash is a command (help says so): "/ scifi" is a typo, not a seed.
+    const match = /^\/(\S*)\s*([\s\S]*)$/.exec(trimmed);
     const name = match ? (match[1] ?? '') : 'scifi';
     const text = match ? (match[2] ?? '') : trimmed;
     const command = byName.get(name);

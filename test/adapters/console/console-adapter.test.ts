@@ -40,4 +40,9 @@ describe('terminal adapter: bad input', () => {
         'Unknown command /sc[U+001B][2Jifi. Type /help for the list.\n',
     );
   });
+
+  it('takes every line that starts with a slash as a command, so "/ scifi" is not written as a story', async () => {
+    const printed = await runLines(['/ scifi', '/']);
+    expect(printed).toBe('Unknown command /. Type /help for the list.\n'.repeat(2));
+  });
 });
