@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChannelSettingsStore, Logger, ScheduleStore, StoryRecordStore } from '../core/ports.js';
 import { migrate } from './migrations.js';
@@ -49,7 +49,7 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
   const file = resolve(dataDir, DATABASE_FILE_NAME);
   let db: Database.Database | undefined;
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirectory(dataDir);
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
     db.pragma('journal_mode = WAL');
     // FULL: a committed job survives even power loss, not only a killed process; jobs are few.
@@ -80,6 +80,27 @@ function assemble(file: string, db: Database.Database, logger?: Logger): BotData
   };
 }
 
+/**
+ * `mkdir -p`, one level at a time. Node's recursive mkdir spins at 100% CPU for ever where a
+ * pseudo-filesystem answers ENOENT for a child of a folder that exists (DATA_DIR under /proc or
+ * /sys): start-up would hang without a word instead of naming the setting.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      // Another process may have made it in the meantime; anything else is a real failure.
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
 /** Turns SQLite and filesystem error codes into a reason a person can act on. */
 function explain(error: unknown): string {
   const code = (error as { code?: unknown }).code;
@@ -95,6 +116,7 @@ function explain(error: unknown): string {
     case 'EACCES':
     case 'EPERM':
     case 'ENOTDIR':
+    case 'ENOENT':
     case 'EEXIST':
     case 'EROFS':
       return `it cannot be created or written (${message}); check that DATA_DIR is a writable directory`;

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE_NAME, DatabaseOpenError, openDatabase, type BotDatabase } from '../../src/storage/database.js';
@@ -89,6 +91,16 @@ describe('openDatabase', () => {
     expect(attempt).toThrow(join(blocker, 'data', DATABASE_FILE_NAME));
     expect(attempt).toThrow(/DATA_DIR is a writable directory/);
   });
+
+  it('refuses a data directory on a pseudo-filesystem at once instead of hanging', async () => {
+    // Node's recursive mkdir loops for ever under /proc; a child process turns a hang into a timeout.
+    const child = new URL('./open-database-child.ts', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, '/proc/scifi-bot-test/data'], {
+      timeout: 20_000,
+    });
+    expect(stdout).toMatch(/^Cannot open the database \/proc\/scifi-bot-test\/data\/scifi-bot\.sqlite: it cannot be created or written \(ENOENT/);
+    expect(stdout).toMatch(/check that DATA_DIR is a writable directory\n$/);
+  }, 30_000);
 
   it('refuses a database path that is a directory', () => {
     mkdirSync(join(temp.dir, DATABASE_FILE_NAME));
