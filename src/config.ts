@@ -27,6 +27,9 @@ const optionalUrl = (example: string) =>
     message: `expected a URL such as ${example}`,
   });
 
+/** Plain decimal digits as a number, else NaN: Number() alone would read "0x10" as 16 and "1e3" as 1000. */
+const digitsOnly = (text: string): number => (/^\d+$/.test(text) ? Number(text) : Number.NaN);
+
 const integer = (min: number, max: number, fallback: number) =>
   z
     .string()
@@ -34,7 +37,7 @@ const integer = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === '') return fallback;
-      const n = Number(v);
+      const n = digitsOnly(v);
       if (!Number.isInteger(n) || n < min || n > max) {
         ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got "${v}"` });
         return z.NEVER;
@@ -48,7 +51,7 @@ const optionalPort = z
   .optional()
   .transform((v, ctx) => {
     if (v === undefined || v === '') return undefined;
-    const n = Number(v);
+    const n = digitsOnly(v);
     if (!Number.isInteger(n) || n < 0 || n > 65535) {
       ctx.addIssue({ code: 'custom', message: `expected a port number from 0 to 65535, got "${v}"` });
       return z.NEVER;
@@ -79,7 +82,7 @@ const envSchema = z.object({
     .optional()
     .transform((v, ctx): number | 'auto' => {
       if (v === undefined || v === '' || v.toLowerCase() === 'auto') return 'auto';
-      const n = Number(v);
+      const n = digitsOnly(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) {
         ctx.addIssue({ code: 'custom', message: `expected auto or a whole number from 1 to 64, got "${v}"` });
         return z.NEVER;

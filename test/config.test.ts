@@ -59,6 +59,15 @@ describe('configuration', () => {
     }
   });
 
+  it('takes whole numbers only as plain digits, not hexadecimal, exponents or fractions', () => {
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: ' 12 ', METRICS_PORT: '9464' })).toMatchObject({ queue: { jobsPerMinute: 12 }, metricsPort: 9464 });
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0x10' })).toThrow('RATE_LIMIT_PER_MINUTE: expected a whole number from 1 to 1000, got "0x10"');
+    expect(() => loadConfig({ QUEUE_MAX_WAITING_PER_USER: '1e3' })).toThrow(/QUEUE_MAX_WAITING_PER_USER: expected a whole number/);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_SECONDS: '20.0' })).toThrow(/SHUTDOWN_GRACE_SECONDS: expected a whole number/);
+    expect(() => loadConfig({ METRICS_PORT: '0x50' })).toThrow(/METRICS_PORT: expected a port number/);
+    expect(() => loadConfig({ INFERENCE_WORKERS: '0b10' })).toThrow(/INFERENCE_WORKERS: expected auto or a whole number/);
+  });
+
   it('takes INFERENCE_WORKERS as auto or a count', () => {
     expect(loadConfig({ INFERENCE_WORKERS: '3' }).inferenceWorkers).toBe(3);
     expect(loadConfig({ INFERENCE_WORKERS: ' AUTO ' }).inferenceWorkers).toBe('auto');
