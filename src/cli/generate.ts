@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   }
   const randomSeed = values['random-seed'] === undefined ? undefined : wholeNumber('--random-seed', values['random-seed']);
   const length = wholeNumber('--length', values.length);
-  const temperature = Number(values.temperature);
+  const temperature = decimal('--temperature', values.temperature);
 
   const backend = await chooseBackend(backendPreference, logger);
   const loaded = await loadRequested(values['models-dir'], values.model);
@@ -75,10 +75,18 @@ async function loadRequested(modelsDir: string, model: string | undefined): Prom
   return all[0]!;
 }
 
+/** Number() alone would take "0x10" as 16 and "" as 0; flags take plain decimal forms only. */
 function wholeNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value)) throw new UserError(`${flag} must be a whole number, got "${text}".`, 'bad-option');
-  return value;
+  if (!/^[+-]?\d+$/.test(text.trim())) throw new UserError(`${flag} must be a whole number, got "${text}".`, 'bad-option');
+  return Number(text);
+}
+
+/** The engine checks the range; this says what was typed when it is not a number at all. */
+function decimal(flag: string, text: string): number {
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text.trim())) {
+    throw new UserError(`${flag} must be a number such as 0.4, got "${text}".`, 'bad-option');
+  }
+  return Number(text);
 }
 
 runCli(main, USAGE);

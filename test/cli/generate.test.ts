@@ -48,6 +48,15 @@ describe('npm run generate', () => {
     expect(missing.stderr).toMatch(/nope: model folder not found/);
   });
 
+  it('says what was typed when --temperature or --length is not a plain number', async () => {
+    const comma = await generate('--temperature', '0,5');
+    expect(comma.code).toBe(2);
+    expect(comma.stderr.trim()).toBe('--temperature must be a number such as 0.4, got "0,5".');
+    const hex = await generate('--length', '0x10');
+    expect(hex.code).toBe(2);
+    expect(hex.stderr.trim()).toBe('--length must be a whole number, got "0x10".');
+  });
+
   it('refuses an unknown --log-level in one line, without a stack trace', async () => {
     const out = await generate('--seed', 'Hi', '--log-level', 'loud');
     expect(out.code).toBe(2);
