@@ -70,7 +70,19 @@ const envSchema = z.object({
   SLACK_ADMIN_USERS: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v, ctx) => {
+      const ids = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      // A member id is U… or W…; a name, an @handle or a semicolon list would quietly match no one.
+      const bad = ids.filter((id) => !/^[UW][A-Z0-9]+$/.test(id));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected comma-separated member ids such as U012ABC,U034DEF (profile → ⋮ → Copy member ID), got "${bad.join('", "')}"`,
+        });
+        return z.NEVER;
+      }
+      return ids;
+    }),
   MODELS_DIR: textOr('models'),
   DEFAULT_MODEL: textOr('scifi'),
   TF_BACKEND: z

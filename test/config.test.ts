@@ -68,6 +68,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ INFERENCE_WORKERS: '0b10' })).toThrow(/INFERENCE_WORKERS: expected auto or a whole number/);
   });
 
+  it('refuses SLACK_ADMIN_USERS entries that are not member ids, which would match no one', () => {
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(loadConfig({ ...slack, SLACK_ADMIN_USERS: ' U012ABC ,W034DEF,' }).slack?.adminUsers).toEqual(['U012ABC', 'W034DEF']);
+    expect(() => loadConfig({ SLACK_ADMIN_USERS: 'U012ABC;U034DEF, @alice' })).toThrow(
+      'SLACK_ADMIN_USERS: expected comma-separated member ids such as U012ABC,U034DEF (profile → ⋮ → Copy member ID), got "U012ABC;U034DEF", "@alice"',
+    );
+  });
+
   it('takes INFERENCE_WORKERS as auto or a count', () => {
     expect(loadConfig({ INFERENCE_WORKERS: '3' }).inferenceWorkers).toBe(3);
     expect(loadConfig({ INFERENCE_WORKERS: ' AUTO ' }).inferenceWorkers).toBe('auto');
