@@ -110,13 +110,15 @@ export class StoryJobs implements StoryService {
       throw new UserError('I am already rewriting that story; one moment.', 'busy');
     }
     this.regenerating.add(key);
+    // A model taken out of service since: 🔁 writes with the channel's model, as settings do.
+    const served = this.deps.engine.models().some((m) => m.id === record.model);
     try {
       const started = await this.start({
         kind: 'regenerate',
         channelId: input.channelId,
         userId: input.userId,
         seed: record.seed,
-        model: record.model,
+        ...(served ? { model: record.model } : {}),
         surface: input.surface,
         replyTo: key,
       });

@@ -168,6 +168,16 @@ describe('story service', () => {
     await expect(bot.stories.regenerate({ channelId: CHANNEL, messageId: 'other', userId: 'v', surface: fastSurface() })).resolves.toBeUndefined();
   });
 
+  it('regenerates a story whose model is no longer served with the channel model instead of refusing', async () => {
+    const records = new MemoryRecordStore();
+    const { bot, engine } = setup({ records });
+    records.put(messageKey(CHANNEL, 'old-story'), { channelId: CHANNEL, seed: 'The ship', model: 'retired', temperature: 0.4, jobId: 'j0' });
+    bot.settings.setModel(CHANNEL, 'melville');
+    const again = await bot.stories.regenerate({ channelId: CHANNEL, messageId: 'old-story', userId: 'v', surface: fastSurface() });
+    expect((await again?.finished)?.status).toBe('done');
+    expect(engine.requests[0]).toMatchObject({ seed: 'The ship', model: 'melville' });
+  });
+
   it('runs one regeneration at a time per message', async () => {
     const { bot } = setup();
     const outcome = await (await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'S', surface: fastSurface(), length: 5 })).finished;
