@@ -84,7 +84,8 @@ const envSchema = z.object({
       return ids;
     }),
   MODELS_DIR: textOr('models'),
-  DEFAULT_MODEL: textOr('scifi'),
+  // Unset: scifi when it is served, else the first model; set: that model or a start-up error.
+  DEFAULT_MODEL: optionalText,
   TF_BACKEND: z
     .enum(['auto', 'tensorflow', 'wasm', 'cpu'], { message: 'expected auto, tensorflow, wasm or cpu' })
     .default('auto'),

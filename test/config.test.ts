@@ -7,9 +7,9 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.discord).toBeUndefined();
     expect(config.slack).toBeUndefined();
+    expect(config.defaultModel).toBeUndefined();
     expect(config).toMatchObject({
       modelsDir: 'models',
-      defaultModel: 'scifi',
       backend: 'auto',
       inferenceWorkers: 'auto',
       dataDir: 'data',
@@ -39,7 +39,8 @@ describe('configuration', () => {
 
   it('reads an empty MODELS_DIR, DEFAULT_MODEL or DATA_DIR as unset, not as the working directory', () => {
     const config = loadConfig({ MODELS_DIR: '', DEFAULT_MODEL: ' ', DATA_DIR: '' });
-    expect(config).toMatchObject({ modelsDir: 'models', defaultModel: 'scifi', dataDir: 'data' });
+    expect(config).toMatchObject({ modelsDir: 'models', dataDir: 'data' });
+    expect(config.defaultModel).toBeUndefined();
   });
 
   it('names every bad variable and the form it expects', () => {

@@ -28,6 +28,9 @@ const logger: Logger = {
 
 const options = workerData as WorkerOptions;
 const aborts = new Map<number, AbortController>();
+/** The model a bot without DEFAULT_MODEL writes with, when its models folder has it. */
+const SHIPPED_DEFAULT_MODEL = 'scifi';
+
 let engine: BatchEngine;
 
 try {
@@ -38,8 +41,11 @@ try {
     const ids = found.map((m) => m.meta.id).join(', ');
     throw new ModelLoadError(options.modelsDir, `has no model "${options.defaultModel}" to use as the default; set DEFAULT_MODEL to one of: ${ids}`);
   }
+  // Unset, the shipped sci-fi model is the default where it is served; a folder of one's own
+  // models needs no setting at all (its first model is the default).
+  const defaultId = options.defaultModel ?? SHIPPED_DEFAULT_MODEL;
   // The default model first: models() lists it first, and callers take the first as the default.
-  const loaded = [...found.filter((m) => m.meta.id === options.defaultModel), ...found.filter((m) => m.meta.id !== options.defaultModel)];
+  const loaded = [...found.filter((m) => m.meta.id === defaultId), ...found.filter((m) => m.meta.id !== defaultId)];
   const models = loaded.map(({ meta }) => ({
     id: meta.id,
     description: meta.description,

@@ -124,6 +124,23 @@ describe('WorkerEngine', () => {
     }
   });
 
+  it('without a default model set, puts scifi first where it is served, and else starts with the first model', async () => {
+    const withScifi = join(dir.path, 'with-scifi');
+    await saveTinyModel(withScifi, 'alpha', [8]);
+    await saveTinyModel(withScifi, 'scifi', [8]);
+    const own = join(dir.path, 'own-models');
+    await saveTinyModel(own, 'alpha', [8]);
+    await saveTinyModel(own, 'zeta', [8]);
+    for (const [modelsDir, order] of [[withScifi, ['scifi', 'alpha']], [own, ['alpha', 'zeta']]] as const) {
+      const worker = await WorkerEngine.start({ modelsDir, backend: 'wasm' }, silent);
+      try {
+        expect(worker.models().map((m) => m.id)).toEqual(order);
+      } finally {
+        await worker.close();
+      }
+    }
+  });
+
   it('rejects start when the default model is not among the models, naming the setting and what is there', async () => {
     const two = join(dir.path, 'two-for-default');
     await saveTinyModel(two, 'alpha', [8]);
