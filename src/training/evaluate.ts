@@ -32,6 +32,9 @@ export function cleanForModel(bytes: Uint8Array, vocab: readonly string[]): { te
   return { text, dropped };
 }
 
+/** The shortest stream a text is cut into for scoring. */
+const MIN_STREAM_CHARS = 1000;
+
 /**
  * Scores `text` by reading it as `rows` parallel streams through the stateful step (batched, so
  * long texts are quick). Each stream starts from the model's zero state, as generation does.
@@ -43,7 +46,9 @@ export function scoreText(model: LayersModel, meta: ModelMeta, text: string, row
     if (id === undefined) throw new Error(`character ${JSON.stringify(ch)} is outside the vocabulary`);
     return id;
   });
-  const streams = Math.max(1, Math.min(rows, Math.floor(ids.length / 2)));
+  // Each stream's first character has no prediction and its first few start from a cold state:
+  // short texts are read as fewer, longer streams, so they are scored almost whole.
+  const streams = Math.max(1, Math.min(rows, Math.floor(ids.length / MIN_STREAM_CHARS)));
   const length = Math.floor(ids.length / streams);
   if (length < 2) throw new Error('text too short to score');
   const weights = extractStepWeights(model);
