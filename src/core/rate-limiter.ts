@@ -22,4 +22,9 @@ export class RateLimiter {
     this.events.set(key, recent);
     return 0;
   }
+
+  /** Gives back the latest event of `key`: a request refused for another reason (a full queue) used nothing. */
+  refund(key: string): void {
+    this.events.get(key)?.pop();
+  }
 }

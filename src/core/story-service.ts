@@ -64,7 +64,8 @@ export class StoryJobs implements StoryService {
     const temperature = validateTemperature(input.temperature ?? channel.temperature);
     const length = input.length ?? (input.kind === 'daily' ? DAILY_STORY_LENGTH : STORY_LENGTH);
     const prepared = engine.prepareSeed(model, input.seed);
-    if (input.userId !== this.deps.schedulerUserId) {
+    const limited = input.userId !== this.deps.schedulerUserId;
+    if (limited) {
       const waitMs = rateLimiter.take(input.userId);
       if (waitMs > 0) {
         throw new UserError(
@@ -98,6 +99,9 @@ export class StoryJobs implements StoryService {
       return this.run(job, input.surface, []);
     } catch (error) {
       this.deps.jobs.setState(job.id, 'failed');
+      // Refused by the queue (full, or too many of this user's waiting): nothing was written, so
+      // the attempt does not count against the user's per-minute allowance.
+      if (limited) rateLimiter.refund(input.userId);
       throw error;
     }
   }

@@ -151,6 +151,17 @@ describe('story service', () => {
     await expect(go()).rejects.toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/Try again in \d+ s/) });
   });
 
+  it("does not count a story the full queue refused against the user's per-minute allowance", async () => {
+    const { bot } = setup({ perMinute: 2, concurrency: 1, maxWaiting: 1 });
+    const go = (userId: string) => bot.stories.start({ kind: 'story', channelId: CHANNEL, userId, seed: 'A', surface: fastSurface(), length: 30 });
+    const running = await go('u1');
+    const waiting = await go('u2');
+    for (let i = 0; i < 3; i++) await expect(go('u3')).rejects.toMatchObject({ code: 'busy' });
+    await Promise.all([running.finished, waiting.finished]);
+    const later = await go('u3');
+    expect((await later.finished).status).toBe('done');
+  });
+
   it('remembers every message of a story and regenerates from it at the current temperature', async () => {
     const { bot, engine } = setup();
     const original = fastSurface(30);
