@@ -72,7 +72,8 @@ export class DiscordMessenger {
     const message = await this.budget.write(channelId, editKey, () =>
       this.webhook(channelId, hook)
         .editMessage(messageId, { content: text, allowedMentions: NO_MENTIONS })
-        .catch(rethrowRedacted),
+        // A deleted interaction response answers 10008 too: the core then posts that part anew.
+        .catch((error: unknown) => rethrowGone(redactDiscordError(error))),
     );
     return message.id;
   }
