@@ -3,11 +3,12 @@ import {
   InteractionWebhook,
   MessageFlags,
   RESTEvents,
+  RESTJSONErrorCodes,
   type Client,
   type MessageMentionOptions,
   type SendableChannels,
 } from 'discord.js';
-import { MessageGoneError } from '../../core/errors.js';
+import { MessageGoneError, PermanentPlatformError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
 import type { ChannelWriteBudget } from './write-budget.js';
 
@@ -52,7 +53,7 @@ export class DiscordMessenger {
         content: text,
         allowedMentions: NO_MENTIONS,
         ...(replyToMessageId ? { reply: { messageReference: replyToMessageId, failIfNotExists: false } } : {}),
-      }),
+      }).catch(rethrowNoAccess),
     );
     return message.id;
   }
@@ -61,7 +62,7 @@ export class DiscordMessenger {
   async channelEdit(channelId: string, messageId: string, text: string): Promise<void> {
     const channel = await this.sendableChannel(channelId);
     await this.budget.write(channelId, messageId, () =>
-      channel.messages.edit(messageId, { content: text, allowedMentions: NO_MENTIONS }).catch(rethrowGone),
+      channel.messages.edit(messageId, { content: text, allowedMentions: NO_MENTIONS }).catch(rethrowGone).catch(rethrowNoAccess),
     );
   }
 
@@ -102,9 +103,9 @@ export class DiscordMessenger {
   }
 
   private async sendableChannel(channelId: string): Promise<SendableChannels & { messages: { edit: EditFn } }> {
-    const channel = await this.client.channels.fetch(channelId);
+    const channel = await this.client.channels.fetch(channelId).catch(rethrowNoAccess);
     if (!channel?.isSendable() || !('messages' in channel)) {
-      throw new Error(`Discord channel ${channelId} cannot take messages`);
+      throw new PermanentPlatformError(`Discord channel ${channelId} cannot take messages`);
     }
     return channel as SendableChannels & { messages: { edit: EditFn } };
   }
@@ -137,6 +138,26 @@ function rethrowRedacted(error: unknown): never {
 function rethrowGone(error: unknown): never {
   if (error instanceof DiscordAPIError && error.code === 10008) {
     throw new MessageGoneError(`Discord message is gone: ${error.message}`, { cause: error });
+  }
+  throw error;
+}
+
+/**
+ * Refusals that retrying cannot fix: the bot may not see the channel (50001 Missing Access), may
+ * not write or reply there (50013 Missing Permissions; 160002 a reply needs Read Message History),
+ * or the channel is gone (10003 Unknown Channel). The core then gives up at once instead of
+ * retrying the write.
+ */
+const NO_ACCESS_CODES: ReadonlySet<number> = new Set([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+  RESTJSONErrorCodes.CannotReplyWithoutPermissionToReadMessageHistory,
+]);
+
+function rethrowNoAccess(error: unknown): never {
+  if (error instanceof DiscordAPIError && typeof error.code === 'number' && NO_ACCESS_CODES.has(error.code)) {
+    throw new PermanentPlatformError(`Discord refused the write: ${error.message}`, { cause: error });
   }
   throw error;
 }

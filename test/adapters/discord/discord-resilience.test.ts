@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PermanentPlatformError } from '../../../src/core/errors.js';
 import { STORY_LENGTH } from '../../../src/core/limits.js';
 import type { RecordedRequest } from '../../fakes/discord/fake-discord.js';
 import { DiscordHarness, ENGINE_TEXT, finalStory, scripted } from './harness.js';
@@ -143,6 +144,45 @@ describe('Discord errors', () => {
       value instanceof Error ? { ...value, message: value.message, stack: value.stack, cause: value.cause } : value,
     );
     expect(logged).not.toContain(interaction.token);
+  });
+});
+
+describe('Discord channels the bot may not write in', () => {
+  it('a post refused with 50013 Missing Permissions is a permanent failure, sent once', async () => {
+    harness = await DiscordHarness.start();
+    const { fake } = harness;
+    fake.denyBotWrites(50013);
+    const surface = harness.adapter.channelSurface(harness.channelId);
+    await expect(surface.post('nobody will read this')).rejects.toBeInstanceOf(PermanentPlatformError);
+    const posts = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(posts.map((r) => r.status)).toEqual([403]);
+  });
+
+  it('an edit refused with 50001 Missing Access is a permanent failure too', async () => {
+    harness = await DiscordHarness.start();
+    const { fake } = harness;
+    const surface = harness.adapter.channelSurface(harness.channelId);
+    const id = await surface.post('first words');
+    fake.denyBotWrites(50001);
+    await expect(surface.edit(id, 'first words, and more')).rejects.toBeInstanceOf(PermanentPlatformError);
+  });
+
+  it('a story in a channel where the bot lost Send Messages gives up at once instead of retrying its final write', async () => {
+    harness = await DiscordHarness.start();
+    const { fake } = harness;
+    fake.denyBotWrites(50013);
+    const started = await harness.bot.stories.start({
+      kind: 'story',
+      channelId: harness.channelId,
+      userId: `discord:${fake.guildId}:reader`,
+      seed: 'Unheard',
+      length: 60,
+      surface: harness.adapter.channelSurface(harness.channelId),
+    });
+    const outcome = await started.finished;
+    expect(outcome.status).toBe('failed');
+    expect(fake.channelMessages()).toEqual([]);
+    expect(harness.logger.lines.some((l) => l.msg === 'final edit failed; retrying')).toBe(false);
   });
 });
 

@@ -38,6 +38,8 @@ export class FakeDiscord {
   readonly interactions = new Map<string, FakeInteraction>();
   readonly registeredCommands: RegisteredCommands[] = [];
   private readonly rateLimits: RateLimitRule[] = [];
+  /** Set by denyBotWrites: what Discord answers the bot token's posts and edits in the channel. */
+  botWriteRefusal: { readonly code: 50001 | 50013; readonly message: string } | undefined;
   private readonly server: Server;
   readonly gateway: FakeGateway;
   private port = 0;
@@ -72,6 +74,16 @@ export class FakeDiscord {
    */
   rateLimit(rule: { method: string; path: RegExp; retryAfterSeconds: number; times?: number; when?: (body: unknown) => boolean }): void {
     this.rateLimits.push({ ...rule, remaining: rule.times ?? 1 });
+  }
+
+  /**
+   * From now on the bot token may not write in the channel, as when a server takes away the bot's
+   * Send Messages (403, 50013 Missing Permissions) or View Channel (403, 50001 Missing Access).
+   * Interaction responses and follow-ups still work: Discord does not check channel permissions
+   * for them.
+   */
+  denyBotWrites(code: 50001 | 50013 = 50013): void {
+    this.botWriteRefusal = { code, message: code === 50001 ? 'Missing Access' : 'Missing Permissions' };
   }
 
   /** From now on the interaction's webhook answers 401 / 50027 Invalid Webhook Token. */

@@ -59,6 +59,7 @@ const routes: [string, RegExp, boolean, Handler][] = [
     return m ? json(200, fake.messageJson(m)) : unknownMessage();
   }],
   ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, (fake, req, [channel, id]) => {
+    if (fake.botWriteRefusal) return error(403, fake.botWriteRefusal.code, fake.botWriteRefusal.message);
     const m = fake.visibleMessage(channel, id);
     if (!m) return unknownMessage();
     if (m.authorId !== fake.botUserId) return error(403, 50005, 'Cannot edit a message authored by another user');
@@ -202,6 +203,7 @@ function followUp(fake: FakeDiscord, req: RestRequest, [app, token]: string[]): 
 
 function createChannelMessage(fake: FakeDiscord, req: RestRequest, [channel]: string[]): RestResponse {
   if (channel !== fake.channelId) return error(404, 10003, 'Unknown Channel');
+  if (fake.botWriteRefusal) return error(403, fake.botWriteRefusal.code, fake.botWriteRefusal.message);
   const body = (req.body ?? {}) as MessageBody;
   const invalid = contentError(body);
   if (invalid) return invalid;
