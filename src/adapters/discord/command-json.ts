@@ -1,6 +1,7 @@
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  ApplicationIntegrationType,
   InteractionContextType,
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -25,6 +26,10 @@ export function toDiscordCommand(definition: CommandDefinition): RESTPostAPIChat
     default_member_permissions: definition.requiresManageChannel ? PermissionFlagsBits.ManageChannels.toString() : null,
     // Stories and settings belong to server channels; channel ids are per guild.
     contexts: [InteractionContextType.Guild],
+    // Installed to servers only. Left out, Discord takes the app's installation contexts, and new
+    // apps allow user installs: /scifi would then run where the bot is not a member, so 🔁 and
+    // writing past the 15-minute token (both through the bot token) would fail there.
+    integration_types: [ApplicationIntegrationType.GuildInstall],
   };
 }
 

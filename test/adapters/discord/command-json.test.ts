@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationIntegrationType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { allCommands } from '../../../commands/index.js';
 import { toDiscordCommand } from '../../../src/adapters/discord/command-json.js';
@@ -22,6 +22,16 @@ describe('commands as Discord application-command JSON', () => {
         expect(option.name).toMatch(NAME);
         expect([...option.description].length).toBeLessThanOrEqual(100);
       }
+    }
+  });
+
+  it('is installable to servers only and usable in server channels only', () => {
+    for (const definition of allCommands) {
+      const json = toDiscordCommand(definition);
+      // Without integration_types, an app with user installs enabled would offer the commands in
+      // servers the bot is not in, where it cannot write through its bot token.
+      expect(json.integration_types).toEqual([ApplicationIntegrationType.GuildInstall]);
+      expect(json.contexts).toEqual([InteractionContextType.Guild]);
     }
   });
 
