@@ -31,6 +31,16 @@ describe('deploying the Discord commands', () => {
     expect(byName.get('scifi-daily')?.['default_member_permissions']).toBe(manage);
   });
 
+  it('what Discord would refuse fails the deploy with Discord’s reason, and nothing is registered', async () => {
+    const shouting = { ...allCommands[0], name: 'SciFi' } as (typeof allCommands)[number];
+    await expect(deployCommands({ token: fake.token, apiBase: fake.apiBase, guildId: fake.guildId, commands: [shouting] })).rejects.toMatchObject({
+      code: 50035,
+      status: 400,
+      message: expect.stringMatching(/0\.name: must use the lowercase variant/),
+    });
+    expect(fake.registeredCommands).toEqual([]);
+  });
+
   it('registers globally without a guild', async () => {
     const result = await deployCommands({ token: fake.token, apiBase: fake.apiBase, commands: allCommands });
     expect(result.scope).toBe('global');

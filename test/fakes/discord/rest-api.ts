@@ -1,3 +1,4 @@
+import { commandListError } from './command-rules.js';
 import type { FakeDiscord } from './fake-discord.js';
 import { pingsFor, type AllowedMentionsBody } from './mentions.js';
 import { nextSnowflake } from './snowflake.js';
@@ -84,7 +85,8 @@ export function handleRest(fake: FakeDiscord, req: RestRequest): RestResponse {
 
 function putCommands(fake: FakeDiscord, req: RestRequest, app: string | undefined, scope: string): RestResponse {
   if (app !== fake.applicationId) return error(403, 50001, 'Missing Access');
-  if (!Array.isArray(req.body)) return error(400, 50035, 'Invalid Form Body');
+  const invalid = commandListError(req.body);
+  if (invalid !== undefined) return json(400, { code: 50035, message: `Invalid Form Body (${invalid})`, errors: {} });
   const commands = (req.body as Record<string, unknown>[]).map((c) => ({
     ...c,
     id: nextSnowflake(),
