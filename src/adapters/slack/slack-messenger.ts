@@ -24,16 +24,21 @@ export class SlackMessenger {
 
   /** Posts a message (in a thread when threadTs is set); returns its ts. */
   async post(channel: string, text: string, threadTs?: string): Promise<string> {
-    const response = await this.retryRateLimited('chat.postMessage', undefined, () =>
-      this.client.chat.postMessage({
-        channel,
-        text: escapeSlackText(text),
-        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
-        ...NO_MENTIONS,
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
+    const send = () =>
+      this.retryRateLimited('chat.postMessage', undefined, () =>
+        this.client.chat.postMessage({
+          channel,
+          text: escapeSlackText(text),
+          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+          ...NO_MENTIONS,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+    const response = await send().catch(async (error: unknown) => {
+      if (platformError(error) !== 'not_in_channel' || !(await this.join(channel))) throw error;
+      return send();
+    });
     if (typeof response.ts !== 'string') throw new Error('chat.postMessage returned no ts');
     this.threads.remember(channel, response.ts, threadTs);
     return response.ts;
@@ -53,6 +58,22 @@ export class SlackMessenger {
       }
       throw error;
     });
+  }
+
+  /**
+   * Joins a public channel the bot was asked to write in. Slack sends reaction_added only for
+   * conversations the app is in, so without joining, :repeat: on its stories would never arrive.
+   * Private channels cannot be joined (the person is then asked to invite the bot).
+   */
+  private async join(channel: string): Promise<boolean> {
+    try {
+      await this.retryRateLimited('conversations.join', undefined, () => this.client.conversations.join({ channel }));
+      this.logger.info({ channel }, 'joined the channel to write in it');
+      return true;
+    } catch (error) {
+      this.logger.info({ channel, slackError: platformError(error) }, 'cannot join the channel');
+      return false;
+    }
   }
 
   /** A message only `user` sees. */

@@ -24,4 +24,15 @@ describe('Slack channels the bot may not post in', () => {
     expect(h.api.callsOf('chat.postMessage').length).toBeGreaterThan(1);
     expect(h.api.responses).toHaveLength(1);
   });
+
+  it('joins a public channel it is not in, so the story is posted and :repeat: on it will reach the bot', async () => {
+    h = await SlackHarness.start();
+    h.api.unjoinedChannels.add('C0PUBLIC');
+    await h.command('/scifi', 'Out in the open', { channelId: 'C0PUBLIC' });
+    await h.bot.idle();
+    expect(h.api.callsOf('conversations.join').map((c) => c.params['channel'])).toEqual(['C0PUBLIC']);
+    expect(h.api.unjoinedChannels.has('C0PUBLIC')).toBe(false);
+    expect(h.api.messages.filter((m) => m.channel === 'C0PUBLIC')).toHaveLength(1);
+    expect(h.api.responses).toHaveLength(0);
+  });
 });

@@ -52,8 +52,10 @@ export class FakeSlackApi {
   readonly messages: FakeSlackMessage[] = [];
   readonly responses: RecordedResponse[] = [];
   readonly users = new Map<string, FakeUser>();
-  /** Channels the bot was not invited to: posting there fails with not_in_channel. */
+  /** Private channels the bot was not invited to: posting fails with not_in_channel, joining is refused. */
   readonly closedChannels = new Set<string>();
+  /** Public channels the bot is not a member of: posting fails with not_in_channel until it joins. */
+  readonly unjoinedChannels = new Set<string>();
   /** Where apps.connections.open sends Socket Mode clients; set by the socket server. */
   socketModeUrl: string | undefined;
   private readonly rateLimited = new Map<string, { count: number; retryAfterS: number }>();
@@ -172,7 +174,9 @@ export class FakeSlackApi {
       case 'chat.postMessage': {
         const text = p['text'] ?? '';
         if (!p['channel']) return { ok: false, error: 'channel_not_found' };
-        if (this.closedChannels.has(p['channel'])) return { ok: false, error: 'not_in_channel' };
+        if (this.closedChannels.has(p['channel']) || this.unjoinedChannels.has(p['channel'])) {
+          return { ok: false, error: 'not_in_channel' };
+        }
         if (text.length > SLACK_TEXT_LIMIT) return { ok: false, error: 'msg_too_long' };
         const threadTs = p['thread_ts'];
         if (threadTs !== undefined && !this.message(p['channel'], threadTs)) {
@@ -213,6 +217,13 @@ export class FakeSlackApi {
         const root = message.threadTs ? (this.message(message.channel, message.threadTs) ?? message) : message;
         const thread = root.threadTs ? { thread_ts: root.threadTs } : {};
         return { ok: true, messages: [{ ts: root.ts, text: root.text, ...thread }] };
+      }
+      case 'conversations.join': {
+        const channel = p['channel'] ?? '';
+        // Slack's answer for a private channel (groups cannot be joined, only invited to).
+        if (this.closedChannels.has(channel)) return { ok: false, error: 'method_not_supported_for_channel_type' };
+        this.unjoinedChannels.delete(channel);
+        return { ok: true, channel: { id: channel, is_member: true } };
       }
       case 'apps.connections.open':
         if (!this.socketModeUrl) return { ok: false, error: 'socket_mode_not_enabled' };
