@@ -5,6 +5,7 @@ import type { PlatformAdapter } from './adapters/platform-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { assembleCore } from './app/assemble-core.js';
 import { gracefulShutdown } from './app/graceful-shutdown.js';
+import { startJobPruning } from './app/job-pruning.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { noMetrics } from './core/metrics-port.js';
 import type { Logger } from './core/ports.js';
@@ -75,6 +76,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const resumed = bot.recover();
   if (resumed > 0) logger.info({ resumed }, 'resumed unfinished stories');
   scheduler.start();
+  const stopPruning = startJobPruning({ pruneFinished: (beforeMs) => db.jobs.pruneFinished(beforeMs), logger });
   health?.setReady(true);
   logger.info({ platforms: adapters.map((a) => a.platform) }, 'ready');
 
@@ -88,6 +90,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
       interrupt: () => bot.stop(),
       release: async () => {
         scheduler.stop();
+        stopPruning();
         await engine.close();
         await health?.close();
         db.close();
