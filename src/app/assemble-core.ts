@@ -41,7 +41,7 @@ export function assembleCore(options: AssembleCoreOptions): AssembledCore {
     createDaily: (stories) => {
       scheduler = new DailyScheduler({
         store: db.schedules,
-        post: (schedule, day) => stories.postDaily(schedule, day),
+        post: async (schedule, day) => (await stories.postDaily(schedule, day)).messageIds.length > 0,
         missedGraceMs: options.missedGraceMs,
         logger,
         ...(options.clock ? { clock: options.clock } : {}),

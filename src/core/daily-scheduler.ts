@@ -4,8 +4,14 @@ import type { ChannelId, DailySchedule, Logger, ScheduleStore } from './ports.js
 
 export interface DailySchedulerOptions {
   readonly store: ScheduleStore;
-  /** Starts the day's story; the scheduler has already claimed `day` when this is called. */
-  readonly post: (schedule: DailySchedule, day: string) => Promise<unknown>;
+  /**
+   * Writes the day's story; the scheduler has already claimed `day` when this is called. Resolves
+   * to whether any of it reached the channel: when nothing did (the platform was down, the queue
+   * full), or it rejects, the scheduler tries again after each of retryDelaysMs.
+   */
+  readonly post: (schedule: DailySchedule, day: string) => Promise<boolean>;
+  /** Pauses before each new try of a day's story of which nothing was posted ([] never retries). */
+  readonly retryDelaysMs?: readonly number[];
   /** A run missed while the bot was down is posted on start if at most this late. */
   readonly missedGraceMs: number;
   readonly logger: Logger;
@@ -22,6 +28,8 @@ export interface DailySchedulerOptions {
  * time: without this, missedGraceMs = 0 would drop a story because its timer ran 2 ms late.
  */
 const ON_TIME_TOLERANCE_MS = 60_000;
+/** A minute, then 5, 15 and 60: outages of a platform or of the bot's host are mostly short. */
+const DEFAULT_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 /** setTimeout's ceiling; longer waits are taken in steps (each step re-checks). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -36,6 +44,8 @@ export class DailyScheduler {
   private readonly clock: DailyClock;
   private readonly timers = new Map<ChannelId, { handle: unknown; dueMs: number }>();
   private resyncTimer: unknown;
+  /** Pending new tries of days of which nothing was posted. */
+  private readonly retryTimers = new Set<unknown>();
   private running = false;
 
   constructor(private readonly options: DailySchedulerOptions) {
@@ -64,6 +74,8 @@ export class DailyScheduler {
   stop(): void {
     this.running = false;
     for (const channelId of [...this.timers.keys()]) this.disarm(channelId);
+    for (const handle of this.retryTimers) this.clock.clearTimer(handle);
+    this.retryTimers.clear();
     if (this.resyncTimer !== undefined) this.clock.clearTimer(this.resyncTimer);
     this.resyncTimer = undefined;
   }
@@ -110,11 +122,39 @@ export class DailyScheduler {
     if (schedule.lastPostedDay !== undefined && schedule.lastPostedDay >= day) return;
     if (!this.options.store.claimDay(schedule.channelId, day)) return;
 
+    this.options.logger.info({ channelId: schedule.channelId, day, lateMs: lateness }, 'posting daily story');
+    this.attempt(schedule, day, 0);
+  }
+
+  /**
+   * One try at a claimed day. The claim stays taken, so only this process tries again (a restart
+   * does not: the day counts as posted), and a try is made only if nothing reached the channel,
+   * so a story is never posted twice.
+   */
+  private attempt(schedule: DailySchedule, day: string, failures: number): void {
     const { logger } = this.options;
-    logger.info({ channelId: schedule.channelId, day, lateMs: lateness }, 'posting daily story');
-    this.options.post(schedule, day).catch((error: unknown) => {
-      logger.error({ channelId: schedule.channelId, day, err: errorText(error) }, 'daily story failed');
-    });
+    const channelId = schedule.channelId;
+    const onFailure = (reason: string): void => {
+      const delay = (this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)[failures];
+      if (delay === undefined || !this.running) {
+        logger.error({ channelId, day, err: reason, tries: failures + 1 }, 'daily story failed');
+        return;
+      }
+      logger.warn({ channelId, day, err: reason, retryInMs: delay }, 'daily story not posted; trying again');
+      const handle = this.clock.setTimer(() => {
+        this.retryTimers.delete(handle);
+        // Read again: the schedule may have been turned off or changed (seed, model) meanwhile.
+        const current = this.read(channelId);
+        if (current) this.attempt(current, day, failures + 1);
+      }, delay);
+      this.retryTimers.add(handle);
+    };
+    this.options.post(schedule, day).then(
+      (posted) => {
+        if (!posted) onFailure('nothing reached the channel');
+      },
+      (error: unknown) => onFailure(errorText(error)),
+    );
   }
 
   private arm(channelId: ChannelId, dueMs: number, now: number): void {

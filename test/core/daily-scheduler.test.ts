@@ -54,7 +54,16 @@ describe('DailyScheduler', () => {
 
   function scheduler(
     clock: FakeDailyClock,
-    options: { db?: BotDatabase; name?: string; missedGraceMs?: number; errors?: string[]; fail?: boolean } = {},
+    options: {
+      db?: BotDatabase;
+      name?: string;
+      missedGraceMs?: number;
+      errors?: string[];
+      fail?: boolean;
+      /** What each post answers in turn (true: it reached the channel); then true. */
+      reached?: boolean[];
+      retryDelaysMs?: number[];
+    } = {},
   ): DailyScheduler {
     const db = options.db ?? databases[0] ?? connect();
     const created = new DailyScheduler({
@@ -63,6 +72,7 @@ describe('DailyScheduler', () => {
       missedGraceMs: options.missedGraceMs ?? 3 * HOUR,
       logger: quietLogger(options.errors),
       resyncIntervalMs: 0,
+      ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
       post: async (schedule: DailySchedule, day: string) => {
         posted.push({
           channelId: schedule.channelId,
@@ -71,6 +81,7 @@ describe('DailyScheduler', () => {
           by: options.name ?? 'main',
         });
         if (options.fail) throw new Error('platform unreachable');
+        return options.reached?.shift() ?? true;
       },
     });
     schedulers.push(created);
@@ -239,7 +250,7 @@ describe('DailyScheduler', () => {
       missedGraceMs: HOUR,
       logger: quietLogger(),
       resyncIntervalMs: 0,
-      post: async (schedule, day) => void posted.push({ channelId: schedule.channelId, day, at: '', by: 'stale' }),
+      post: async (schedule, day) => posted.push({ channelId: schedule.channelId, day, at: '', by: 'stale' }) > 0,
     }).start();
     clock.advanceTo('2030-01-12T12:00:00Z');
     expect(days()).toEqual(['2030-01-10', '2030-01-11', '2030-01-12']);
@@ -279,7 +290,7 @@ describe('DailyScheduler', () => {
       missedGraceMs: HOUR,
       logger: quietLogger(),
       resyncIntervalMs: 60_000,
-      post: async (schedule, day) => void posted.push({ channelId: schedule.channelId, day, at: '', by: 'x' }),
+      post: async (schedule, day) => posted.push({ channelId: schedule.channelId, day, at: '', by: 'x' }) > 0,
     });
     schedulers.push(daily);
     daily.start();
@@ -297,12 +308,69 @@ describe('DailyScheduler', () => {
     connect().schedules.put({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC' });
     const errors: string[] = [];
     const clock = new FakeDailyClock('2030-01-10T08:00:00Z');
-    scheduler(clock, { errors, fail: true }).start();
+    scheduler(clock, { errors, fail: true, retryDelaysMs: [] }).start();
     clock.advanceTo('2030-01-10T09:00:00Z');
     await new Promise((resolve) => setImmediate(resolve));
     expect(errors.join()).toContain('platform unreachable');
     clock.advanceTo('2030-01-11T09:00:00Z');
     expect(days()).toEqual(['2030-01-10', '2030-01-11']);
+  });
+
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('tries a day again when nothing of its story reached the channel, and stops once one does', async () => {
+    connect().schedules.put({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC' });
+    const errors: string[] = [];
+    const clock = new FakeDailyClock('2030-01-10T08:00:00Z');
+    scheduler(clock, { errors, reached: [false, false] }).start();
+    clock.advanceTo('2030-01-10T09:00:00Z');
+    await settle();
+    clock.advanceBy(60_000);
+    await settle();
+    clock.advanceBy(5 * 60_000);
+    await settle();
+    clock.advanceTo('2030-01-10T23:00:00Z');
+    expect(posted.map((p) => p.at)).toEqual(['2030-01-10T09:00:00.000Z', '2030-01-10T09:01:00.000Z', '2030-01-10T09:06:00.000Z']);
+    expect(errors).toEqual([]);
+    clock.advanceTo('2030-01-11T09:00:00Z');
+    expect(days()).toEqual(['2030-01-10', '2030-01-10', '2030-01-10', '2030-01-11']);
+  });
+
+  it('gives up on a day after its last retry, logging it, and posts the next day', async () => {
+    connect().schedules.put({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC' });
+    const errors: string[] = [];
+    const clock = new FakeDailyClock('2030-01-10T08:00:00Z');
+    scheduler(clock, { errors, fail: true, retryDelaysMs: [1_000, 2_000] }).start();
+    for (const at of ['09:00:00', '09:00:01', '09:00:03', '12:00:00']) {
+      clock.advanceTo(`2030-01-10T${at}Z`);
+      await settle();
+    }
+    expect(posted).toHaveLength(3);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('"tries":3');
+  });
+
+  it('drops a pending retry when the schedule is turned off, and when the scheduler stops', async () => {
+    const db = connect();
+    db.schedules.put({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC' });
+    const clock = new FakeDailyClock('2030-01-10T08:00:00Z');
+    const daily = scheduler(clock, { reached: [false, false] });
+    daily.start();
+    clock.advanceTo('2030-01-10T09:00:00Z');
+    await settle();
+    db.schedules.remove(CHANNEL);
+    clock.advanceTo('2030-01-10T10:00:00Z');
+    expect(posted).toHaveLength(1);
+
+    db.schedules.put({ channelId: 'discord:g1:c2', time: '11:00', timeZone: 'UTC' });
+    daily.refresh('discord:g1:c2');
+    clock.advanceTo('2030-01-10T11:00:00Z');
+    await settle();
+    expect(posted).toHaveLength(2);
+    daily.stop();
+    expect(clock.pendingTimers).toBe(0);
+    clock.advanceTo('2030-01-10T13:00:00Z');
+    expect(posted).toHaveLength(2);
   });
 
   it('stops cleanly: no timers left and nothing posted afterwards', () => {

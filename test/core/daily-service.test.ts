@@ -39,7 +39,7 @@ describe('ScheduleDailyService', () => {
       missedGraceMs: 3 * 3_600_000,
       logger,
       resyncIntervalMs: 0,
-      post: async (schedule, day) => void posted.push(`${schedule.channelId} ${day} ${schedule.seed ?? ''}`),
+      post: async (schedule, day) => posted.push(`${schedule.channelId} ${day} ${schedule.seed ?? ''}`) > 0,
     });
     service = new ScheduleDailyService({
       store: db.schedules,

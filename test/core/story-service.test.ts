@@ -247,6 +247,21 @@ describe('story service', () => {
   });
 });
 
+describe('daily stories when the channel refuses every post', () => {
+  it('end failed with no message ids, which is what tells the scheduler to try the day again', async () => {
+    const { bot } = setup();
+    class RefusingSurface extends RecordingSurface {
+      override async post(): Promise<string> {
+        throw new Error('platform unreachable (injected)');
+      }
+    }
+    bot.attach({ platform: 'test', channelSurface: () => new RefusingSurface(4000, 0), resumeSurface: () => fastSurface() });
+    const outcome = await bot.stories.postDaily({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC' }, '2026-11-28');
+    expect(outcome.status).toBe('failed');
+    expect(outcome.messageIds).toEqual([]);
+  }, 30_000);
+});
+
 describe('messageKey', () => {
   it('joins channel and message ids', () => {
     expect(messageKey('discord:1:2', '3')).toBe('discord:1:2:3');
