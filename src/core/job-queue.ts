@@ -73,7 +73,7 @@ export class JobQueue {
     if (willWait && !job.alreadyAccepted) {
       if (this.waiting >= this.limits.maxWaiting) {
         throw new UserError(
-          `I'm busy writing ${this.running + this.waiting} stories right now. Please try again in a minute.`,
+          `I'm busy writing ${storyCount(this.running + this.waiting)} right now. Please try again in a minute.`,
           'busy',
         );
       }
@@ -183,4 +183,8 @@ export class JobQueue {
       entry.job.onPosition?.(position);
     });
   }
+}
+
+function storyCount(n: number): string {
+  return `${n} ${n === 1 ? 'story' : 'stories'}`;
 }

@@ -53,7 +53,13 @@ describe('JobQueue', () => {
     queue.enqueue({ id: '2', userId: 'b', channelId: 'c', run: never });
     const attempt = () => queue.enqueue({ id: '3', userId: 'c', channelId: 'c', run: never });
     expect(attempt).toThrow(UserError);
-    expect(attempt).toThrow(/busy/);
+    expect(attempt).toThrow("I'm busy writing 2 stories right now");
+  });
+
+  it('says "1 story" when a line of none is full behind one running story', () => {
+    const queue = new JobQueue({ concurrency: 1, maxWaiting: 0, maxWaitingPerUser: 5 });
+    queue.enqueue({ id: '1', userId: 'a', channelId: 'c', run: () => new Promise<never>(() => {}) });
+    expect(() => queue.enqueue({ id: '2', userId: 'b', channelId: 'c', run: async () => 2 })).toThrow("I'm busy writing 1 story right now");
   });
 
   it('caps the jobs one user may have waiting', () => {
