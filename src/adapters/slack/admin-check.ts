@@ -1,11 +1,15 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../core/ports.js';
 
+/** Answers kept at most; past it, expired ones go first, then the oldest. */
+const MAX_CACHED_USERS = 1000;
+
 /**
  * Slack has no per-command permissions, so "may change this channel's settings" means: a
  * workspace admin or owner (users.info, scope users:read), or a user id the operator listed.
  * Answers are cached briefly: a burst of commands costs one users.info, and a demoted admin loses
- * the right within a minute.
+ * the right within a minute. The cache is bounded: a large workspace where many members try an
+ * admin command must not grow it for the life of the process.
  */
 export class AdminCheck {
   private readonly cache = new Map<string, { allowed: boolean; until: number }>();
@@ -30,7 +34,25 @@ export class AdminCheck {
       this.logger.warn({ err: error, user }, 'users.info failed; treating user as not an admin');
       return false;
     }
-    this.cache.set(user, { allowed, until: Date.now() + this.cacheMs });
+    this.remember(user, allowed);
     return allowed;
+  }
+
+  /** Users whose answer is cached (for tests). */
+  get cachedUsers(): number {
+    return this.cache.size;
+  }
+
+  private remember(user: string, allowed: boolean): void {
+    const now = Date.now();
+    // Deleted first so the map's insertion order stays oldest-answer-first.
+    this.cache.delete(user);
+    this.cache.set(user, { allowed, until: now + this.cacheMs });
+    if (this.cache.size <= MAX_CACHED_USERS) return;
+    for (const [id, entry] of this.cache) if (entry.until <= now) this.cache.delete(id);
+    for (const id of this.cache.keys()) {
+      if (this.cache.size <= MAX_CACHED_USERS) break;
+      this.cache.delete(id);
+    }
   }
 }
