@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import type { SlackConnection } from './adapters/slack/slack-adapter.js';
@@ -110,6 +111,10 @@ const envSchema = z.object({
   DAILY_MISSED_GRACE_HOURS: integer(0, 23, 3),
   SHUTDOWN_GRACE_SECONDS: integer(0, 600, 20),
   METRICS_PORT: optionalPort,
+  // Unset: every interface (a scraper outside the container); 127.0.0.1 keeps /metrics off a public host.
+  METRICS_HOST: optionalText.refine((v) => v === undefined || v === 'localhost' || isIP(v) !== 0, {
+    message: 'expected an IP address such as 127.0.0.1 or 0.0.0.0, or localhost',
+  }),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -140,6 +145,8 @@ export interface Config {
   readonly dailyMissedGraceMs: number;
   readonly shutdownGraceMs: number;
   readonly metricsPort?: number;
+  /** Interface /healthz and /metrics listen on; every interface when unset. */
+  readonly metricsHost?: string;
   readonly logLevel: Env['LOG_LEVEL'];
 }
 
@@ -202,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     dailyMissedGraceMs: e.DAILY_MISSED_GRACE_HOURS * 3_600_000,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
+    ...(e.METRICS_HOST !== undefined ? { metricsHost: e.METRICS_HOST } : {}),
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -22,7 +22,12 @@ async function main(config: Config, logger: Logger): Promise<void> {
   const prometheus = config.metricsPort !== undefined ? new PrometheusMetrics() : undefined;
   const metrics = prometheus ?? noMetrics;
   const health: HealthServer | undefined = prometheus
-    ? await startHealthServer({ port: config.metricsPort ?? 0, metrics: prometheus, logger })
+    ? await startHealthServer({
+        port: config.metricsPort ?? 0,
+        ...(config.metricsHost !== undefined ? { host: config.metricsHost } : {}),
+        metrics: prometheus,
+        logger,
+      })
     : undefined;
 
   const db = openDatabase(config.dataDir, { logger });

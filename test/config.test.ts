@@ -60,6 +60,13 @@ describe('configuration', () => {
     }
   });
 
+  it('serves /healthz and /metrics on the interface METRICS_HOST names, every interface when unset', () => {
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: ' 127.0.0.1 ' })).toMatchObject({ metricsHost: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '::1' }).metricsHost).toBe('::1');
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '' }).metricsHost).toBeUndefined();
+    expect(() => loadConfig({ METRICS_HOST: 'metrics.example.com/path' })).toThrow(/METRICS_HOST: expected an IP address/);
+  });
+
   it('takes whole numbers only as plain digits, not hexadecimal, exponents or fractions', () => {
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: ' 12 ', METRICS_PORT: '9464' })).toMatchObject({ queue: { jobsPerMinute: 12 }, metricsPort: 9464 });
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0x10' })).toThrow('RATE_LIMIT_PER_MINUTE: expected a whole number from 1 to 1000, got "0x10"');
