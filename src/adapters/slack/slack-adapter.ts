@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { BotServices } from '../../core/bot-services.js';
 import type { CommandDefinition } from '../../core/command.js';
 import type { ChannelId, Logger, MessageSurface, SurfaceAddress } from '../../core/ports.js';
@@ -28,6 +28,12 @@ export const SLACK_DEFAULTS = {
   editIntervalMs: 1500,
   /** How long a users.info admin answer is trusted. */
   adminCacheMs: 60_000,
+  /**
+   * Largest HTTP request body read (Bolt's own default is 4 MB). A body is read in full before its
+   * signature can be checked, so anyone on the internet can make the bot hold this much per
+   * connection; slash commands and the events the bot subscribes to are a few kilobytes.
+   */
+  requestBodyLimit: 128 * 1024,
 } as const;
 
 /** How to reach one Slack app: what the configuration provides. */
@@ -62,13 +68,22 @@ export interface SlackAdapter extends PlatformAdapter {
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const logger = options.logger;
   const socketMode = options.appToken !== undefined && options.appToken !== '';
+  const boltLog = boltLogger(logger);
   const app = new App({
     token: options.botToken,
-    signingSecret: options.signingSecret,
-    ...(socketMode ? { appToken: options.appToken, socketMode: true } : { port: options.port }),
-    // Signature verification (v0 HMAC, 5-minute timestamps) stays on: it is Bolt's default.
-    signatureVerification: true,
-    logger: boltLogger(logger),
+    ...(socketMode
+      ? { appToken: options.appToken, socketMode: true, signingSecret: options.signingSecret, signatureVerification: true }
+      : {
+          receiver: new HTTPReceiver({
+            signingSecret: options.signingSecret,
+            port: options.port,
+            // Signature verification (v0 HMAC, 5-minute timestamps) stays on: it is Bolt's default.
+            signatureVerification: true,
+            bodyLimit: SLACK_DEFAULTS.requestBodyLimit,
+            logger: boltLog,
+          }),
+        }),
+    logger: boltLog,
     // Bolt would check the token with auth.test while constructing; start() does that instead.
     deferInitialization: true,
     clientOptions: {
