@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { BotServices } from '../../core/bot-services.js';
 import type { CommandDefinition } from '../../core/command.js';
 import type { ChannelId, Logger, MessageSurface, SurfaceAddress } from '../../core/ports.js';
@@ -17,6 +17,13 @@ import { ChannelWriteBudget, type WriteBudgetOptions } from './write-budget.js';
 export const DISCORD_DEFAULTS = {
   /** ≥ 1 s between edits of one message is what Discord tolerates in practice. */
   editIntervalMs: 1_000,
+  /**
+   * Users and members discord.js keeps. The reactions intent (for 🔁) delivers every reaction in
+   * every channel with its member, and discord.js would otherwise cache each one for good: in a
+   * large public server that grows with everyone who ever reacted. The bot reads neither cache.
+   */
+  cachedUsers: 1_000,
+  cachedMembers: 1_000,
 } as const;
 
 export interface DiscordAdapterOptions {
@@ -52,6 +59,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     partials: [Partials.Message, Partials.Channel, Partials.Reaction],
     // The default for anything sent without explicit options; every send sets it explicitly too.
     allowedMentions: NO_MENTIONS,
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      // The bot's own user and member stay whatever the limit: discord.js reads them (guild.members.me).
+      UserManager: { maxSize: DISCORD_DEFAULTS.cachedUsers, keepOverLimit: (user) => user.id === user.client.user.id },
+      GuildMemberManager: {
+        maxSize: DISCORD_DEFAULTS.cachedMembers,
+        keepOverLimit: (member) => member.id === member.client.user.id,
+      },
+    }),
     ...(options.apiBase ? { rest: { api: options.apiBase } } : {}),
   });
   const budget = new ChannelWriteBudget(options.budget);
