@@ -13,7 +13,7 @@ type InsertParams = [
 export class SqliteJobStore implements JobStore {
   private readonly insert: Database.Statement<InsertParams>;
   private readonly updateSurface: Database.Statement<[string, number, string]>;
-  private readonly updateState: Database.Statement<[string, number, string]>;
+  private readonly updateState: Database.Statement<[JobState, number, JobState, string]>;
   private readonly selectUnfinished: Database.Statement<[], JobRow>;
   private readonly deleteFinished: Database.Statement<[number]>;
 
@@ -26,7 +26,13 @@ export class SqliteJobStore implements JobStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateSurface = db.prepare('UPDATE jobs SET surface_json = ?, updated_at = ? WHERE id = ?');
-    this.updateState = db.prepare('UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?');
+    // A finished job's surface is never read again, and it can hold a Discord interaction token
+    // (a credential while it lasts): it is cleared when the job finishes.
+    this.updateState = db.prepare(
+      `UPDATE jobs SET state = ?, updated_at = ?,
+         surface_json = CASE WHEN ? IN ('done', 'failed') THEN NULL ELSE surface_json END
+       WHERE id = ?`,
+    );
     this.selectUnfinished = db.prepare(
       `SELECT id, kind, channel_id, user_id, request_json, surface_json, reply_to, presentation_json, state, created_at
        FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid`,
@@ -57,7 +63,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   setState(jobId: string, state: JobState): void {
-    this.requireChange(this.updateState.run(state, Date.now(), jobId), jobId);
+    this.requireChange(this.writeState(jobId, state), jobId);
   }
 
   /**
@@ -71,7 +77,7 @@ export class SqliteJobStore implements JobStore {
         jobs.push(decodeJobRow(row));
       } catch (error) {
         this.logger?.error({ jobId: row.id, err: (error as Error).message }, 'unreadable job row marked failed');
-        this.updateState.run('failed', Date.now(), row.id);
+        this.writeState(row.id, 'failed');
       }
     }
     return jobs;
@@ -80,6 +86,10 @@ export class SqliteJobStore implements JobStore {
   /** Forgets finished jobs last touched before `beforeMs`; returns how many. Story records stay. */
   pruneFinished(beforeMs: number): number {
     return this.deleteFinished.run(beforeMs).changes;
+  }
+
+  private writeState(jobId: string, state: JobState): Database.RunResult {
+    return this.updateState.run(state, Date.now(), state, jobId);
   }
 
   private requireChange(result: Database.RunResult, jobId: string): void {

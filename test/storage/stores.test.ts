@@ -129,6 +129,24 @@ describe('SQLite stores', () => {
       expect(unfinished[1]).toEqual(job('b', 20, { state: 'running', surface }));
     });
 
+    it("clears a job's surface (it may hold an interaction token) once the job finishes", () => {
+      const surface = { platform: 'discord', channelId: CHANNEL, messageIds: ['m1'], extra: { interactionToken: 'secret-token' } };
+      for (const id of ['done', 'failed', 'running']) {
+        db.jobs.create(job(id, 1));
+        db.jobs.setSurface(id, surface);
+        db.jobs.setState(id, id as 'done' | 'failed' | 'running');
+      }
+      const raw = new Database(db.file, { readonly: true });
+      const rows = raw.prepare('SELECT id, surface_json FROM jobs ORDER BY id').all() as { id: string; surface_json: string | null }[];
+      raw.close();
+      expect(rows.map((r) => [r.id, r.surface_json === null])).toEqual([
+        ['done', true],
+        ['failed', true],
+        ['running', false],
+      ]);
+      expect(db.jobs.unfinished()[0]?.surface).toEqual(surface);
+    });
+
     it('keeps a daily story title and seed notes, so a resumed job shows them again', () => {
       const daily = job('d', 5, { kind: 'daily', title: '📖 The Last Robot — story of the day, 2026-11-28', notes: ['(No opening line given, so I picked one.)'] });
       db.jobs.create(daily);
