@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseDecimal } from '../core/decimal.js';
 import { UserError } from '../core/errors.js';
 import { BACKEND_PREFERENCES, chooseBackend, type BackendPreference } from '../inference/backend.js';
 import { BatchEngine } from '../inference/batch-engine.js';
@@ -83,10 +84,9 @@ function wholeNumber(flag: string, text: string): number {
 
 /** The engine checks the range; this says what was typed when it is not a number at all. */
 function decimal(flag: string, text: string): number {
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text.trim())) {
-    throw new UserError(`${flag} must be a number such as 0.4, got "${text}".`, 'bad-option');
-  }
-  return Number(text);
+  const value = parseDecimal(text);
+  if (value === undefined) throw new UserError(`${flag} must be a number such as 0.4, got "${text}".`, 'bad-option');
+  return value;
 }
 
 runCli(main, USAGE);

@@ -1,6 +1,7 @@
 import type { CommandOption, OptionValues } from './command.js';
 import { UserError } from './errors.js';
 import { quoteInput } from './visible-text.js';
+import { parseDecimal } from './decimal.js';
 
 /**
  * Slack hands a slash command its arguments as one string; the command's option list says how to
@@ -86,14 +87,10 @@ function freeTextOption(options: readonly CommandOption[]): CommandOption | unde
   return strings.find((o) => o.name === 'seed') ?? strings[strings.length - 1];
 }
 
-const DECIMAL = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)(e[+-]?\d+)?$/i;
-
 function checkValue(commandName: string, option: CommandOption, raw: string): string | number {
   if (option.type === 'number') {
-    // A decimal comma is how half of Europe writes 0,8. Only decimals: Number() would also take
-    // "0x1" or "0b1" as 1, which nobody means as a temperature.
-    const value = DECIMAL.test(raw) ? Number(raw.replace(',', '.')) : NaN;
-    if (!Number.isFinite(value)) {
+    const value = parseDecimal(raw);
+    if (value === undefined) {
       throw new UserError(`${option.name} must be a number, like 0.8 (got "${quoteInput(raw)}").`, 'bad-option');
     }
     if ((option.min !== undefined && value < option.min) || (option.max !== undefined && value > option.max)) {

@@ -49,12 +49,20 @@ describe('npm run generate', () => {
   });
 
   it('says what was typed when --temperature or --length is not a plain number', async () => {
-    const comma = await generate('--temperature', '0,5');
-    expect(comma.code).toBe(2);
-    expect(comma.stderr.trim()).toBe('--temperature must be a number such as 0.4, got "0,5".');
+    const hexTemperature = await generate('--temperature', '0x1');
+    expect(hexTemperature.code).toBe(2);
+    expect(hexTemperature.stderr.trim()).toBe('--temperature must be a number such as 0.4, got "0x1".');
     const hex = await generate('--length', '0x10');
     expect(hex.code).toBe(2);
     expect(hex.stderr.trim()).toBe('--length must be a whole number, got "0x10".');
+  });
+
+  it('takes a decimal comma as the bot does: --temperature 0,5 writes what 0.5 writes', async () => {
+    const args = ['--seed', 'The ship', '--length', '40', '--random-seed', '3', '--log-level', 'warn'];
+    const [comma, point] = await Promise.all([generate(...args, '--temperature', '0,5'), generate(...args, '--temperature', '0.5')]);
+    expect(comma.code).toBe(0);
+    expect(comma.stdout).toHaveLength(40);
+    expect(comma.stdout).toBe(point.stdout);
   });
 
   it('refuses an unknown --log-level in one line, without a stack trace', async () => {
