@@ -6,6 +6,8 @@ import { TINY_VOCAB } from './tiny-model.js';
 import { useTinyStepModel } from './tiny-step-model.js';
 
 const tiny = useTinyStepModel('wasm', 'step', [24, 32]);
+// Models of more than two layers (a wider search for the 20 MB budget) go through the same step.
+const deep = useTinyStepModel('wasm', 'deep', [12, 16, 10]);
 
 function ids(text: string): number[] {
   return [...text].map((ch) => TINY_VOCAB.indexOf(ch));
@@ -21,6 +23,22 @@ describe('stateful step', () => {
     prefix.forEach((id, t) => {
       const p = batch.step(Int32Array.of(id));
       expected[t]!.forEach((q, j) => (maxDiff = Math.max(maxDiff, Math.abs(q - p[j]!))));
+    });
+    batch.dispose();
+    expect(maxDiff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('follows the layers model through three stacked LSTMs as well', () => {
+    const prefix = ids('three layers, one step at a time.');
+    const expected = deep().predictAll(prefix);
+    const batch = new StatefulBatch(deep().weights, 'kernel');
+    batch.addRows(2);
+    let maxDiff = 0;
+    prefix.forEach((id, t) => {
+      const p = batch.step(Int32Array.of(id, id));
+      expected[t]!.forEach((q, j) => {
+        maxDiff = Math.max(maxDiff, Math.abs(q - p[j]!), Math.abs(q - p[TINY_VOCAB.length + j]!));
+      });
     });
     batch.dispose();
     expect(maxDiff).toBeLessThanOrEqual(1e-4);
