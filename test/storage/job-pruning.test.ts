@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FINISHED_JOB_RETENTION_MS, startJobPruning } from '../../src/app/job-pruning.js';
 import type { JobRecord } from '../../src/core/ports.js';
 import { openDatabase, type BotDatabase } from '../../src/storage/database.js';
@@ -53,23 +53,33 @@ describe('startJobPruning', () => {
   });
 
   it('prunes again on its interval, and a failing prune is logged, not thrown', async () => {
-    const logger = new MemoryLogger();
-    let calls = 0;
-    const stop = startJobPruning({
-      pruneFinished: () => {
-        calls++;
-        if (calls === 2) throw new Error('database is locked');
-        return 0;
-      },
-      logger,
-      everyMs: 5,
-    });
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    stop();
-    const afterStop = calls;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(afterStop).toBeGreaterThanOrEqual(3);
-    expect(calls).toBe(afterStop);
-    expect(logger.lines.some((l) => l.level === 'warn' && l.msg === 'could not prune finished jobs')).toBe(true);
+    // Fake timers: a real 5 ms interval and a fixed sleep flake when the machine is busy.
+    vi.useFakeTimers();
+    try {
+      const logger = new MemoryLogger();
+      let calls = 0;
+      const stop = startJobPruning({
+        pruneFinished: () => {
+          calls++;
+          if (calls === 2) throw new Error('database is locked');
+          return 0;
+        },
+        logger,
+        everyMs: 1_000,
+      });
+      expect(calls).toBe(1); // once at start
+      await vi.advanceTimersByTimeAsync(999);
+      expect(calls).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls).toBe(2); // the one that throws
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(calls).toBe(4); // the failure did not stop the interval
+      expect(logger.lines.filter((l) => l.level === 'warn' && l.msg === 'could not prune finished jobs')).toHaveLength(1);
+      stop();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(calls).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
