@@ -210,10 +210,13 @@ describe('Discord restart recovery', () => {
     });
     const { fake } = harness;
     const interaction = harness.command('scifi', { seed: SEED });
-    await fake.waitFor('the story growing', () => (harness?.original(interaction)?.contents.length ?? 0) >= 3);
-    await harness.restart();
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The token is trusted for 0.5 s: once the bot itself edits through its own token, that time is
+    // over. Restarting only then (no fixed sleep) proves the new process keeps to the saved expiry
+    // instead of trusting the token afresh.
+    const viaBot = (r: RecordedRequest) => r.method === 'PATCH' && r.path === `/channels/${fake.channelId}/messages/${interaction.originalMessageId}`;
+    await fake.waitFor('an edit through the bot token', () => fake.requests.some(viaBot));
     const requestsBefore = fake.requests.length;
+    await harness.restart();
     const message = await harness.waitForMessage(STORY);
     expect(message.id).toBe(interaction.originalMessageId);
     expect(fake.channelMessages()).toHaveLength(1);
