@@ -13,11 +13,18 @@ export interface BotProcess {
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * The bot loads the repo's .env (dotenv), which a developer fills with real tokens; dotenv never
+ * overrides a variable that is set, even to '', and empty tokens count as unset. So a test bot
+ * only reaches the platforms (fakes on 127.0.0.1) its test names, never the real Discord or Slack.
+ */
+const NO_PLATFORMS = { DISCORD_TOKEN: '', DISCORD_API_BASE: '', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '', SLACK_API_URL: '' };
+
 /** Starts `npm start`'s entry point as a real child process with a piped stdin. */
 export function startBot(env: Record<string, string>): BotProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...NO_PLATFORMS, ...env },
     stdio: 'pipe',
   });
   let out = '';
