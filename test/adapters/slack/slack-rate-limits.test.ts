@@ -46,13 +46,10 @@ describe('Slack rate limits', () => {
     const touched = new Set(updates.map((c) => c.params['ts']));
     expect(touched.size).toBe(2);
     expect(updates.length).toBeGreaterThanOrEqual(6);
-    // Grants are 100 ms apart whichever message they were for; arrival times jitter a little
-    // on a busy machine, so any k consecutive updates span at least k × 100 ms less some slack.
+    // Grants are 100 ms apart whichever message they were for, so n updates span (n - 1) × 100 ms.
+    // Arrival times can bunch after a stall on a busy machine, so pairs of neighbours prove nothing
+    // reliably; the whole span is checked against 75 ms a grant: a budget per story (50 ms) fails it.
     const at = updates.map((c) => c.at);
-    for (let i = 0; i < at.length; i++) {
-      for (let j = i + 1; j < at.length; j++) {
-        expect(at[j]! - at[i]!).toBeGreaterThanOrEqual((j - i) * 100 - 60);
-      }
-    }
+    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((at.length - 1) * 75);
   });
 });
