@@ -50,5 +50,8 @@ describe('Slack Socket Mode', () => {
     await h.bot.idle();
     expect(h.engine.requests).toHaveLength(2);
     expect(h.api.replies(CHANNEL, story.ts)).toHaveLength(1);
+    // Dropped as a duplicate, not handled and refused with "already rewriting" (which would also
+    // leave two engine requests while the first regeneration still runs).
+    expect(h.api.callsOf('chat.postEphemeral')).toHaveLength(0);
   });
 });
