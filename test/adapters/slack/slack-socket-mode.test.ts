@@ -46,7 +46,7 @@ describe('Slack Socket Mode', () => {
     // Slack redelivers over the socket too (retry_attempt 1, same event_id): it runs once.
     await socket.send('events_api', repeat, 1);
     await waitFor(() => h?.api.replies(CHANNEL, story.ts)[0], 'the regeneration');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => h?.logger.lines.some((l) => l.msg === 'repeated delivery of a reaction; already handled'), 'the redelivery to be dropped');
     await h.bot.idle();
     expect(h.engine.requests).toHaveLength(2);
     expect(h.api.replies(CHANNEL, story.ts)).toHaveLength(1);
