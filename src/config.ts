@@ -28,37 +28,31 @@ const optionalUrl = (example: string) =>
     message: `expected a URL such as ${example}`,
   });
 
-/** Plain decimal digits as a number, else NaN: Number() alone would read "0x10" as 16 and "1e3" as 1000. */
-const digitsOnly = (text: string): number => (/^\d+$/.test(text) ? Number(text) : Number.NaN);
+/**
+ * A whole number from min to max written as plain digits (Number() alone would read "0x10" as 16
+ * and "1e3" as 1000); anything else is an issue saying what was expected.
+ */
+function wholeNumberIn(text: string, min: number, max: number, expected: string, ctx: z.RefinementCtx): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  ctx.addIssue({ code: 'custom', message: `expected ${expected}, got "${text}"` });
+  return z.NEVER;
+}
 
 const integer = (min: number, max: number, fallback: number) =>
   z
     .string()
     .trim()
     .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return fallback;
-      const n = digitsOnly(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got "${v}"` });
-        return z.NEVER;
-      }
-      return n;
-    });
+    .transform((v, ctx) =>
+      v === undefined || v === '' ? fallback : wholeNumberIn(v, min, max, `a whole number from ${min} to ${max}`, ctx),
+    );
 
 const optionalPort = z
   .string()
   .trim()
   .optional()
-  .transform((v, ctx) => {
-    if (v === undefined || v === '') return undefined;
-    const n = digitsOnly(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) {
-      ctx.addIssue({ code: 'custom', message: `expected a port number from 0 to 65535, got "${v}"` });
-      return z.NEVER;
-    }
-    return n;
-  });
+  .transform((v, ctx) => (v === undefined || v === '' ? undefined : wholeNumberIn(v, 0, 65535, 'a port number from 0 to 65535', ctx)));
 
 const envSchema = z.object({
   DISCORD_TOKEN: optionalText,
@@ -94,15 +88,11 @@ const envSchema = z.object({
     .string()
     .trim()
     .optional()
-    .transform((v, ctx): number | 'auto' => {
-      if (v === undefined || v === '' || v.toLowerCase() === 'auto') return 'auto';
-      const n = digitsOnly(v);
-      if (!Number.isInteger(n) || n < 1 || n > 64) {
-        ctx.addIssue({ code: 'custom', message: `expected auto or a whole number from 1 to 64, got "${v}"` });
-        return z.NEVER;
-      }
-      return n;
-    }),
+    .transform((v, ctx): number | 'auto' =>
+      v === undefined || v === '' || v.toLowerCase() === 'auto'
+        ? 'auto'
+        : wholeNumberIn(v, 1, 64, 'auto or a whole number from 1 to 64', ctx),
+    ),
   DATA_DIR: textOr('data'),
   QUEUE_CONCURRENCY: integer(1, 256, 32),
   QUEUE_MAX_WAITING: integer(0, 10_000, 100),
