@@ -59,7 +59,7 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
     db.prepare('SELECT count(*) FROM jobs').get();
   } catch (error) {
     db?.close();
-    throw new DatabaseOpenError(file, explain(error), { cause: error });
+    throw new DatabaseOpenError(file, explainOpenFailure(error), { cause: error });
   }
   return assemble(file, db, options.logger);
 }
@@ -102,9 +102,15 @@ function makeDirectory(dir: string): void {
 }
 
 /** Turns SQLite and filesystem error codes into a reason a person can act on. */
-function explain(error: unknown): string {
+export function explainOpenFailure(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
+  // better-sqlite3 is a native addon compiled by its install script. npm 11 runs a dependency's
+  // install script only when package.json's allowScripts approves it (this project's does), and
+  // `--ignore-scripts` skips it: the error then lists a dozen paths and says nothing useful.
+  if (message.includes('Could not locate the bindings file')) {
+    return 'the SQLite driver (better-sqlite3) was installed without building its native part; run `npm rebuild better-sqlite3`';
+  }
   switch (code) {
     case 'SQLITE_NOTADB':
     case 'SQLITE_CORRUPT':

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE_NAME, DatabaseOpenError, openDatabase, type BotDatabase } from '../../src/storage/database.js';
+import { DATABASE_FILE_NAME, DatabaseOpenError, explainOpenFailure, openDatabase, type BotDatabase } from '../../src/storage/database.js';
 import { SCHEMA_VERSION } from '../../src/storage/migrations.js';
 import { tempDataDir } from './temp-data-dir.js';
 
@@ -81,6 +82,22 @@ describe('openDatabase', () => {
     expect(attempt).toThrow(DatabaseOpenError);
     expect(attempt).toThrow(file);
     expect(attempt).toThrow(/not a SQLite database or is damaged/);
+  });
+
+  it('says how to fix a driver installed without its native part', () => {
+    // The same loader better-sqlite3 uses, asked for its addon in a folder where none was built.
+    const require = createRequire(import.meta.url);
+    const bindings = require('bindings') as (options: { bindings: string; module_root: string }) => unknown;
+    let failure: unknown;
+    try {
+      bindings({ bindings: 'better_sqlite3.node', module_root: temp.dir });
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).toContain('Could not locate the bindings file');
+    expect(explainOpenFailure(failure)).toBe(
+      'the SQLite driver (better-sqlite3) was installed without building its native part; run `npm rebuild better-sqlite3`',
+    );
   });
 
   it('refuses a data directory that cannot be created, naming the file', () => {
