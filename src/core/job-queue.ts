@@ -34,6 +34,12 @@ interface Waiting {
   readonly job: QueuedJob<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
+  /**
+   * Listens on the job's signal while the job waits. Removed once the job starts: the bot passes
+   * one long-lived signal (its shutdown) for every job, and a listener left on it would keep each
+   * finished job, its story and its message alive until the process ends.
+   */
+  readonly dropOnAbort: () => void;
   lastPosition: number;
 }
 
@@ -87,12 +93,12 @@ export class JobQueue {
     }
     let entry!: Waiting;
     const done = new Promise<T>((resolve, reject) => {
-      entry = { job, resolve: resolve as (v: unknown) => void, reject, lastPosition: -1 };
+      entry = { job, resolve: resolve as (v: unknown) => void, reject, dropOnAbort: () => this.dropWaiting(entry), lastPosition: -1 };
     });
     const line = this.lines.get(job.channelId) ?? [];
     line.push(entry);
     this.lines.set(job.channelId, line);
-    job.signal?.addEventListener('abort', () => this.dropWaiting(entry), { once: true });
+    job.signal?.addEventListener('abort', entry.dropOnAbort, { once: true });
     this.pump();
     const position = entry.lastPosition === -1 ? this.positionOf(entry) : entry.lastPosition;
     return { position, done };
@@ -165,14 +171,20 @@ export class JobQueue {
   private start(entry: Waiting): void {
     entry.lastPosition = 0;
     entry.job.onPosition?.(0);
+    const { signal } = entry.job;
+    signal?.removeEventListener('abort', entry.dropOnAbort);
+    // While it runs, the job sees the signal through its own controller; the listener that
+    // forwards it goes when the job ends, for the same reason as dropOnAbort.
     const controller = new AbortController();
-    entry.job.signal?.addEventListener('abort', () => controller.abort(entry.job.signal?.reason), {
-      once: true,
-    });
+    const forward = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', forward, { once: true });
     void this.runner
       .add(() => entry.job.run(controller.signal))
       .then(entry.resolve, entry.reject)
-      .finally(() => this.pump());
+      .finally(() => {
+        signal?.removeEventListener('abort', forward);
+        this.pump();
+      });
   }
 
   private announcePositions(): void {

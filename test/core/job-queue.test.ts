@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { JobQueue } from '../../src/core/job-queue.js';
 import { UserError } from '../../src/core/errors.js';
@@ -119,6 +120,32 @@ describe('JobQueue', () => {
     });
     controller.abort();
     await expect(job.done).resolves.toBe('stopped');
+  });
+
+  it('leaves no listener on a long-lived signal once its jobs are done, and that signal still stops a running job', async () => {
+    // The bot gives every job its one shutdown signal: a listener per finished job kept on it would
+    // hold every story ever written in memory.
+    const queue = new JobQueue({ concurrency: 1, maxWaiting: 10, maxWaitingPerUser: 10 });
+    const shutdown = new AbortController();
+    const g = gate();
+    const first = queue.enqueue({ id: '1', userId: 'a', channelId: 'c', signal: shutdown.signal, run: () => g.released });
+    const waiting = ['2', '3'].map((id) =>
+      queue.enqueue({ id, userId: 'a', channelId: 'c', signal: shutdown.signal, run: async () => id }).done);
+    g.release();
+    await first.done;
+    await expect(Promise.all(waiting)).resolves.toEqual(['2', '3']);
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+
+    const late = queue.enqueue({
+      id: '4',
+      userId: 'a',
+      channelId: 'c',
+      signal: shutdown.signal,
+      run: (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve('stopped'))),
+    });
+    shutdown.abort();
+    await expect(late.done).resolves.toBe('stopped');
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 
   it('refuses new jobs after close but finishes accepted ones; alreadyAccepted skips the bound', async () => {
