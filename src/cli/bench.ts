@@ -14,17 +14,27 @@ import { StatefulBatch } from '../inference/stateful-session.js';
 import { startInferenceEngine, type WorkerCount } from '../inference/start-engine.js';
 import { WorkerPool } from '../inference/worker-pool.js';
 import { createLogger } from '../logger.js';
+import { engineMemory, exposeGc, rssMb, soak, type SoakResult } from './bench-memory.js';
 import { runCli } from './run-cli.js';
 
 /**
- * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers auto|N] [--rounds 3]
+ * npm run bench -- [--model scifi] [--models-dir models] [--backend auto|tensorflow|wasm|cpu] [--workers auto|N] [--rounds 3] [--soak 600]
  *
  * Measures the inference engine against the original method and against the backend itself, and
  * prints a summary, then (last line) one JSON object. All figures are taken in each of a few rounds
  * (ratios within a round, close together in time) and the medians reported: the machine may be shared.
  * With no trained model at models/<id>, a random 2×256 model of the same shape stands in.
+ * Then memory (bench-memory.ts): the process's resident size with the engine loaded, and a soak of
+ * --soak short stories through the same engine that shows whether a long-running bot leaks.
  */
 const WINDOW = 100;
+/**
+ * Leak targets, per 1000 stories once warm: an idle engine holds exactly the tensors it held
+ * before; the JS heaps (exact after gc) stay within warm-up drift (~0.7 in a 600-story soak; the job
+ * queue's listeners left on the shutdown signal by every finished job showed as 3.7); RSS stays flat within its noise.
+ */
+const HEAP_GROWTH_TARGET_MB_PER_1000 = 2;
+const RSS_GROWTH_TARGET_MB_PER_1000 = 10;
 
 interface Round {
   readonly matmul: number;
@@ -47,8 +57,12 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       // Shape of the random model (--model random): what a wider model would cost before training it.
       units: { type: 'string', default: '256,256' },
+      // Short stories in the leak check (0: none); a few thousand for a longer soak.
+      soak: { type: 'string', default: '600' },
     },
   });
+  const soakStories = Number(values.soak);
+  if (!(Number.isInteger(soakStories) && soakStories >= 0)) throw new Error('--soak must be a whole number ≥ 0 (stories)');
   const randomUnits = values.units.split(',').map(Number);
   if (!randomUnits.every((u) => Number.isInteger(u) && u >= 1 && u <= 4096)) throw new Error('--units must be whole numbers from 1 to 4096, e.g. 800,800');
   const logger = createLogger(values['log-level']);
@@ -69,11 +83,17 @@ async function main(): Promise<void> {
     // the engine as it is deployed on this machine.
     const workerCount: WorkerCount = values.workers === 'auto' ? 'auto' : Number(values.workers);
     if (workerCount !== 'auto' && !(Number.isInteger(workerCount) && workerCount >= 1)) throw new Error('--workers must be auto or a whole number ≥ 1');
+    const collectGarbage = exposeGc();
+    collectGarbage();
+    const rssBeforeEngine = rssMb();
     const engine = await startInferenceEngine({ modelsDir, backend: preference, workers: workerCount }, logger);
+    const engineStartRss = rssMb() - rssBeforeEngine;
     const workers = engine instanceof WorkerPool ? engine.size : 1;
     const request: GenerationRequest = { seed: 'It all began with', model: meta.id, temperature: 0.8, length: 1000 };
     const roundCount = Math.max(1, Math.floor(Number(values.rounds)) || 1);
     const rounds: Round[] = [];
+    let rssWarm: number;
+    let leak: SoakResult | undefined;
     try {
       // Every figure is taken in each round, close together in time, and the ratios are formed
       // within a round; the summary keeps each figure's median over the rounds.
@@ -93,6 +113,21 @@ async function main(): Promise<void> {
         say(`round ${r + 1}: matMul ${round.matmul.toFixed(1)} GFLOP/s, windowed ${round.windowed.toFixed(1)} chars/s, ` +
           `step B=1 ${(1e3 * step1).toFixed(2)} ms / B=32 ${(1e3 * step32).toFixed(2)} ms, ` +
           `engine 1 job ${round.stateful.toFixed(0)} chars/s, 32 jobs ${round.batch32.toFixed(0)} chars/s`);
+      }
+      // After the speed rounds the engine has served 32 rows at once: its memory is at working size.
+      collectGarbage();
+      rssWarm = rssMb();
+      const idle = await engineMemory(engine);
+      say(`memory: process RSS ${rssWarm.toFixed(0)} MB with the engine loaded and warm (starting it added ` +
+        `${engineStartRss.toFixed(0)} MB); per worker: ${idle.map((m) => `${m.tensors} tensors, ` +
+        `wasm heap ${(m.wasmHeapBytes / 1024 / 1024).toFixed(0)} MB`).join('; ')}`);
+      if (soakStories > 0) {
+        const started = performance.now();
+        leak = await soak(engine, { model: meta.id, temperature: 0.8 }, soakStories, collectGarbage);
+        say(`soak: ${leak.stories} short stories in ${((performance.now() - started) / 1000).toFixed(0)} s; ` +
+          `per 1000 stories (second half against the first): RSS ${signed(leak.rssGrowthMbPer1000)} MB, ` +
+          `JS heaps ${signed(leak.heapGrowthMbPer1000)} MB, wasm heap ${signed(leak.wasmHeapGrowthMbPer1000)} MB; ` +
+          `tensors ${leak.tensorsBefore} before, ${leak.tensorsAfter} after`);
       }
     } finally {
       await engine.close();
@@ -131,10 +166,30 @@ async function main(): Promise<void> {
       step_ms_b1: round(1e3 * median((r) => r.step1)),
       step_ms_b32: round(1e3 * median((r) => r.step32)),
       rounds: roundCount,
+      // Memory. rss_mb: the whole process's resident memory (this thread's tfjs and model copy
+      // included) once the engine has served the speed rounds; engine_start_rss_mb: what starting
+      // the engine (its workers, each holding every model) added to it.
+      rss_mb: round(rssWarm),
+      engine_start_rss_mb: round(engineStartRss),
+      ...(leak === undefined ? {} : {
+        // The leak check: soak_stories short stories in two halves; growth per 1000 stories of the
+        // second half (a warm engine); tensors summed over the workers, idle before and after.
+        soak_stories: leak.stories,
+        soak_rss_growth_mb_per_1000: round(leak.rssGrowthMbPer1000),
+        soak_heap_growth_mb_per_1000: round(leak.heapGrowthMbPer1000),
+        soak_wasm_heap_growth_mb_per_1000: round(leak.wasmHeapGrowthMbPer1000),
+        worker_tensors_before: leak.tensorsBefore,
+        worker_tensors_after: leak.tensorsAfter,
+      }),
     };
     say(`stateful/windowed ${result.stateful_vs_windowed} (target ≥ 100), batch32/1 ${result.batch32_vs_1} (≥ 8; ` +
       `at most ${result.batch_ceiling_vs_1} on ${workers} core${workers > 1 ? 's' : ''} at matMul peak), ` +
       `step/matMul ${result.step_vs_matmul} (≥ 0.6)`);
+    if (leak !== undefined) {
+      say(`soak tensor growth ${leak.tensorsAfter - leak.tensorsBefore} (target 0), per 1000 stories: JS heap growth ` +
+        `${round(leak.heapGrowthMbPer1000)} MB (< ${HEAP_GROWTH_TARGET_MB_PER_1000}), RSS growth ` +
+        `${round(leak.rssGrowthMbPer1000)} MB (< ${RSS_GROWTH_TARGET_MB_PER_1000})`);
+    }
     say(JSON.stringify(result));
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -241,6 +296,10 @@ async function charsPerSecondThroughQueue(engine: InferenceEngine, request: Gene
   const total = (await Promise.all(jobs)).reduce((a, b) => a + b, 0);
   queue.close();
   return total / ((performance.now() - started) / 1000);
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 }
 
 function round(x: number): number {

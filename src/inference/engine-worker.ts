@@ -5,6 +5,7 @@ import { chooseBackend } from './backend.js';
 import { BatchEngine } from './batch-engine.js';
 import { loadModelsDir } from './model-files.js';
 import { ModelLoadError } from './model-load-error.js';
+import { readWorkerMemory } from './worker-memory.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerOptions } from './worker-protocol.js';
 
 /**
@@ -78,6 +79,9 @@ async function handle(message: ToWorker): Promise<void> {
     }
     case 'abort':
       aborts.get(message.nonce)?.abort();
+      return;
+    case 'memory':
+      send({ op: 'memory', nonce: message.nonce, memory: readWorkerMemory() });
       return;
     case 'close':
       for (const controller of aborts.values()) controller.abort();

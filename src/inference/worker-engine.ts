@@ -7,7 +7,12 @@ import type { GenerationRequest, InferenceEngine, Logger, ModelInfo, PreparedSee
 import { CharChannel } from './char-channel.js';
 import { ModelLoadError } from './model-load-error.js';
 import { prepareSeed } from './prepare-seed.js';
-import type { FromWorker, SerializedError, ServedModel, ToWorker, WorkerOptions } from './worker-protocol.js';
+import type { FromWorker, SerializedError, ServedModel, ToWorker, WorkerMemory, WorkerOptions } from './worker-protocol.js';
+
+interface MemoryReply {
+  readonly resolve: (memory: WorkerMemory) => void;
+  readonly reject: (error: Error) => void;
+}
 
 /**
  * The bot's side of the inference worker: an InferenceEngine whose batched steps run on another
@@ -17,6 +22,7 @@ import type { FromWorker, SerializedError, ServedModel, ToWorker, WorkerOptions 
 export class WorkerEngine implements InferenceEngine {
   private readonly pending = new Map<number, CharChannel>();
   private readonly closing = new Map<number, () => void>();
+  private readonly memoryReplies = new Map<number, MemoryReply>();
   private nextNonce = 1;
   private crash: Error | undefined;
   /** Set when close() begins, so the worker's own exit is not mistaken for a crash. */
@@ -42,7 +48,7 @@ export class WorkerEngine implements InferenceEngine {
    */
   private holdProcess(): void {
     if (this.closed) return; // close() holds the process until the worker is gone.
-    if (this.pending.size > 0) this.worker.ref();
+    if (this.pending.size > 0 || this.memoryReplies.size > 0) this.worker.ref();
     else this.worker.unref();
   }
 
@@ -107,6 +113,19 @@ export class WorkerEngine implements InferenceEngine {
     return this.backendName;
   }
 
+  /** What the worker holds now (tensors, heaps), for leak checks; rejects once it is gone. */
+  memory(): Promise<WorkerMemory> {
+    if (this.crash !== undefined || this.closed) {
+      return Promise.reject(this.crash ?? new Error('the inference engine is shut down'));
+    }
+    const nonce = this.nextNonce++;
+    const reply = new Promise<WorkerMemory>((resolve, reject) => this.memoryReplies.set(nonce, { resolve, reject }));
+    // An idle worker is unref'd; a question waiting for its answer must keep the process alive.
+    this.worker.ref();
+    this.send({ op: 'memory', nonce });
+    return reply;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.crash !== undefined) {
@@ -120,8 +139,10 @@ export class WorkerEngine implements InferenceEngine {
     this.worker.ref();
     this.send({ op: 'close', nonce });
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-    for (const channel of this.pending.values()) channel.fail(new Error('the inference engine is shut down'));
+    const shutDown = new Error('the inference engine is shut down');
+    for (const channel of this.pending.values()) channel.fail(shutDown);
     this.pending.clear();
+    this.rejectMemoryReplies(shutDown);
     await this.worker.terminate();
   }
 
@@ -142,6 +163,11 @@ export class WorkerEngine implements InferenceEngine {
         return;
       case 'closed':
         this.closing.get(message.nonce)?.();
+        return;
+      case 'memory':
+        this.memoryReplies.get(message.nonce)?.resolve(message.memory);
+        this.memoryReplies.delete(message.nonce);
+        this.holdProcess();
         return;
       case 'log':
         forwardLog(this.logger, message);
@@ -165,6 +191,12 @@ export class WorkerEngine implements InferenceEngine {
     this.logger.error({ err: cause, streams: this.pending.size }, reason);
     for (const channel of this.pending.values()) channel.fail(this.crash);
     this.pending.clear();
+    this.rejectMemoryReplies(this.crash);
+  }
+
+  private rejectMemoryReplies(error: Error): void {
+    for (const reply of this.memoryReplies.values()) reply.reject(error);
+    this.memoryReplies.clear();
   }
 
   private model(id: string): ServedModel {

@@ -1,6 +1,6 @@
 import type { GenerationRequest, InferenceEngine, Logger, ModelInfo, PreparedSeed } from '../core/ports.js';
 import { WorkerEngine } from './worker-engine.js';
-import type { WorkerOptions } from './worker-protocol.js';
+import type { WorkerMemory, WorkerOptions } from './worker-protocol.js';
 
 interface Member {
   readonly engine: WorkerEngine;
@@ -69,6 +69,11 @@ export class WorkerPool implements InferenceEngine {
   backend(): string {
     const name = this.first().backend();
     return this.members.length > 1 ? `${name}×${this.members.length}` : name;
+  }
+
+  /** Each worker's memory, in pool order. */
+  memory(): Promise<WorkerMemory[]> {
+    return Promise.all(this.members.map((m) => m.engine.memory()));
   }
 
   async close(): Promise<void> {

@@ -33,9 +33,25 @@ export interface SerializedError {
   readonly problem?: string;
 }
 
+/**
+ * What one worker holds, for leak checks (npm run bench): a long-running bot must end every
+ * story with these where they were.
+ */
+export interface WorkerMemory {
+  /** Live tfjs tensors (tf.memory().numTensors): weights plus the state of rows in flight. */
+  readonly tensors: number;
+  /** Bytes those tensors hold. */
+  readonly tensorBytes: number;
+  /** The worker's own JS heap in use (its V8 isolate's, not the process's), after gc where exposed. */
+  readonly heapUsedBytes: number;
+  /** Size of the wasm backend's linear memory, which grows and never shrinks; 0 on other backends. */
+  readonly wasmHeapBytes: number;
+}
+
 export type ToWorker =
   | { readonly op: 'generate'; readonly nonce: number; readonly request: GenerationRequest }
   | { readonly op: 'abort'; readonly nonce: number }
+  | { readonly op: 'memory'; readonly nonce: number }
   | { readonly op: 'close'; readonly nonce: number };
 
 export type FromWorker =
@@ -45,4 +61,5 @@ export type FromWorker =
   | { readonly op: 'done'; readonly nonce: number }
   | { readonly op: 'error'; readonly nonce: number; readonly error: SerializedError }
   | { readonly op: 'closed'; readonly nonce: number }
+  | { readonly op: 'memory'; readonly nonce: number; readonly memory: WorkerMemory }
   | { readonly op: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly obj: object | string; readonly msg?: string };

@@ -43,6 +43,11 @@ describe('WorkerPool', () => {
       expect(members.map((m) => m.inFlight)).toEqual([2, 2]);
       expect(await Promise.all(streams.map(collect))).toEqual(expected);
       expect(members.map((m) => m.inFlight)).toEqual([0, 0]);
+      // One answer per worker, each holding its own copy of the weights.
+      const memory = await pool.memory();
+      expect(memory).toHaveLength(2);
+      expect(memory[0]!.tensors).toBeGreaterThan(0);
+      expect(memory[1]!.tensors).toBe(memory[0]!.tensors);
     } finally {
       await pool.close();
     }
