@@ -49,10 +49,11 @@ export interface StoryService {
    */
   start(input: StartStoryInput): Promise<StartedStory>;
   /**
-   * A new story from the same seed and model as a message the bot generated, at the channel's
-   * current temperature. Returns undefined when the message is not one of the bot's stories (the
-   * adapter then ignores the reaction); throws UserError('busy') while a regeneration of the same
-   * message is still running. `surface` is where the new story goes (a reply/thread to it).
+   * A new story from the same seed, model and length as a message the bot generated, at the
+   * channel's current temperature. Returns undefined when the message is not one of the bot's
+   * stories (the adapter then ignores the reaction); throws UserError('busy') while a
+   * regeneration of the same message is still running. `surface` is where the new story goes
+   * (a reply/thread to it).
    */
   regenerate(input: RegenerateInput): Promise<StartedStory | undefined>;
 }

@@ -70,14 +70,16 @@ export function parseCommandText(
 }
 
 /**
- * `/scifi [model:…] [seed]`, `/scifi-daily <time> [timezone] [seed]`, built from the option list:
- * named-only options first, as they must be typed first.
+ * `/scifi [model:…] [length:short|medium|long] [seed]`, `/scifi-daily <time> [timezone] [seed]`,
+ * built from the option list: named-only options first, as they must be typed first, with their
+ * fixed choices spelled out since nothing else tells a terminal or Slack user what they are.
  */
 export function usage(commandName: string, options: readonly CommandOption[]): string {
   const freeText = freeTextOption(options);
   const cut = freeText === undefined ? options.length : options.indexOf(freeText) + 1;
   const show = (o: CommandOption, name: string): string => (o.required ? `<${name}>` : `[${name}]`);
-  const namedOnly = options.slice(cut).map((o) => show(o, `${o.name}:…`));
+  const valueOf = (o: CommandOption): string => (o.choices?.length ? o.choices.join('|') : '…');
+  const namedOnly = options.slice(cut).map((o) => show(o, `${o.name}:${valueOf(o)}`));
   const inOrder = options.slice(0, cut).map((o) => show(o, o.name));
   return `\`/${[commandName, ...namedOnly, ...inOrder].join(' ')}\``;
 }

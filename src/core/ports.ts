@@ -112,6 +112,8 @@ export interface StoryRecord {
   readonly seed: string;
   readonly model: string;
   readonly temperature: number;
+  /** Characters asked for, so 🔁 writes a story as long; absent for stories saved before sizes. */
+  readonly length?: number;
   readonly jobId: string;
 }
 

@@ -123,6 +123,7 @@ export class StoryJobs implements StoryService {
         userId: input.userId,
         seed: record.seed,
         ...(served ? { model: record.model } : {}),
+        ...(record.length !== undefined ? { length: record.length } : {}),
         surface: input.surface,
         replyTo: key,
       });
@@ -287,6 +288,7 @@ export class StoryJobs implements StoryService {
         seed: job.request.seed,
         model: job.request.model,
         temperature: job.request.temperature,
+        length: job.request.length,
         jobId: job.id,
       });
     }

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
  * Schema history, oldest first. The database's `user_version` is the number of migrations
  * applied; a migration is never edited once shipped — append a new one instead.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE channel_settings (
     channel_id  TEXT PRIMARY KEY,
@@ -48,6 +48,11 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
 
   CREATE INDEX jobs_unfinished ON jobs (created_at) WHERE state IN ('queued', 'running');
+  `,
+  // /scifi length: a story's size, so 🔁 writes one as long. Rows from before stay NULL and
+  // regenerate at the default length.
+  `
+  ALTER TABLE story_records ADD COLUMN length INTEGER CHECK (length > 0);
   `,
 ];
 

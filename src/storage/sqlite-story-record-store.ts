@@ -6,24 +6,26 @@ interface StoryRow {
   seed: string;
   model: string;
   temperature: number;
+  /** NULL for rows written before stories had sizes. */
+  length: number | null;
   job_id: string;
 }
 
 /** Platform message → what generated it, kept indefinitely so 🔁 works at any later time. */
 export class SqliteStoryRecordStore implements StoryRecordStore {
-  private readonly upsert: Database.Statement<[string, string, string, string, number, string, number]>;
+  private readonly upsert: Database.Statement<[string, string, string, string, number, number | null, string, number]>;
   private readonly select: Database.Statement<[string], StoryRow>;
 
   constructor(db: Database.Database) {
     this.upsert = db.prepare(
-      `INSERT INTO story_records (message_key, channel_id, seed, model, temperature, job_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO story_records (message_key, channel_id, seed, model, temperature, length, job_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (message_key) DO UPDATE SET
          channel_id = excluded.channel_id, seed = excluded.seed, model = excluded.model,
-         temperature = excluded.temperature, job_id = excluded.job_id`,
+         temperature = excluded.temperature, length = excluded.length, job_id = excluded.job_id`,
     );
     this.select = db.prepare(
-      'SELECT channel_id, seed, model, temperature, job_id FROM story_records WHERE message_key = ?',
+      'SELECT channel_id, seed, model, temperature, length, job_id FROM story_records WHERE message_key = ?',
     );
   }
 
@@ -34,6 +36,7 @@ export class SqliteStoryRecordStore implements StoryRecordStore {
       record.seed,
       record.model,
       record.temperature,
+      record.length ?? null,
       record.jobId,
       Date.now(),
     );
@@ -47,6 +50,7 @@ export class SqliteStoryRecordStore implements StoryRecordStore {
       seed: row.seed,
       model: row.model,
       temperature: row.temperature,
+      ...(row.length !== null ? { length: row.length } : {}),
       jobId: row.job_id,
     };
   }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { allCommands, scifiDaily, scifiModel, scifiTemperature } from '../../commands/index.js';
-import type { BotServices, DailyService } from '../../src/core/bot-services.js';
+import { allCommands, scifi, scifiDaily, scifiModel, scifiTemperature } from '../../commands/index.js';
+import type { BotServices, DailyService, StartStoryInput } from '../../src/core/bot-services.js';
 import type { CommandContext, OptionValues } from '../../src/core/command.js';
 import { createBot } from '../../src/core/create-bot.js';
+import { STORY_LENGTHS } from '../../src/core/limits.js';
 import { MemoryJobStore, MemoryRecordStore, MemorySettingsStore } from '../fakes/memory-stores.js';
 import { RecordingSurface } from '../fakes/recording-surface.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
@@ -52,6 +53,28 @@ describe('command definitions', () => {
       expect(command.description.length).toBeLessThanOrEqual(100);
       for (const option of command.options) expect(option.description.length).toBeLessThanOrEqual(100);
     }
+  });
+
+  it('/scifi offers the story sizes as choices and asks the story service for the chosen one', async () => {
+    expect(scifi.options.find((o) => o.name === 'length')?.choices).toEqual(['short', 'medium', 'long']);
+    const asked: StartStoryInput[] = [];
+    const real = makeBot();
+    const bot: BotServices = {
+      ...real,
+      models: () => real.models(),
+      stories: {
+        start: async (input) => (asked.push(input), { jobId: 'j', position: 0, finished: new Promise(() => undefined) }),
+        regenerate: async () => undefined,
+      },
+    };
+    await scifi.run(context(bot, { seed: 'A', length: 'short' }, false).ctx);
+    await scifi.run(context(bot, { seed: 'B', length: 'long' }, false).ctx);
+    await scifi.run(context(bot, { seed: 'C' }, false).ctx);
+    expect(asked.map((input) => input.length)).toEqual([STORY_LENGTHS.short, STORY_LENGTHS.long, undefined]);
+    // No choice leaves the length out, so the service's default (medium) applies.
+    expect('length' in (asked[2] ?? {})).toBe(false);
+    await expect(scifi.run(context(bot, { seed: 'D', length: 'epic' }, false).ctx)).rejects.toMatchObject({ code: 'bad-option' });
+    expect(asked).toHaveLength(3);
   });
 
   it('/scifi-temperature shows to anyone but changes only for managers', async () => {

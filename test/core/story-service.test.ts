@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { messageKey } from '../../src/core/bot-services.js';
 import { createBot, type Bot } from '../../src/core/create-bot.js';
-import { DAILY_STORY_LENGTH } from '../../src/core/limits.js';
+import { DAILY_STORY_LENGTH, STORY_LENGTH, STORY_LENGTHS } from '../../src/core/limits.js';
 import { StoryEnding } from '../../src/core/story-ending.js';
 import type { DailyService } from '../../src/core/bot-services.js';
 import type { MessageSurface, PlatformGateway, SurfaceAddress } from '../../src/core/ports.js';
@@ -179,6 +179,18 @@ describe('story service', () => {
     await expect(bot.stories.regenerate({ channelId: CHANNEL, messageId: 'other', userId: 'v', surface: fastSurface() })).resolves.toBeUndefined();
   });
 
+  it('regenerates a story at the length it was written at, and an old record without one at the default', async () => {
+    const { bot, engine, records } = setup();
+    const long = await (await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'Far', surface: fastSurface(), length: STORY_LENGTHS.long })).finished;
+    expect(records.get(messageKey(CHANNEL, long.messageIds[0] ?? ''))?.length).toBe(STORY_LENGTHS.long);
+    await (await bot.stories.regenerate({ channelId: CHANNEL, messageId: long.messageIds[0] ?? '', userId: 'v', surface: fastSurface() }))?.finished;
+    expect(engine.requests[1]?.length).toBe(new StoryEnding(STORY_LENGTHS.long).maxLength);
+
+    records.put(messageKey(CHANNEL, 'before-sizes'), { channelId: CHANNEL, seed: 'Old', model: 'scifi', temperature: 0.4, jobId: 'j0' });
+    await (await bot.stories.regenerate({ channelId: CHANNEL, messageId: 'before-sizes', userId: 'v', surface: fastSurface() }))?.finished;
+    expect(engine.requests[2]?.length).toBe(new StoryEnding(STORY_LENGTH).maxLength);
+  });
+
   it('regenerates a story whose model is no longer served with the channel model instead of refusing', async () => {
     const records = new MemoryRecordStore();
     const { bot, engine } = setup({ records });
@@ -234,6 +246,8 @@ describe('story service', () => {
     expect(surface.shownText()).toBe('Go the same words every time, by design…');
     expect(surface.ops.filter((o) => o.op === 'post')).toHaveLength(1);
     expect(after.engine.requests[0]?.randomSeed).toBe(stored?.request.randomSeed);
+    // The size it was asked for, not the default.
+    expect(after.engine.requests[0]?.length).toBe(new StoryEnding(30).maxLength);
   });
 
   it('gives a daily story a title line and the longer default length', async () => {

@@ -52,6 +52,16 @@ describe('SQLite stores', () => {
       expect(db.stories.get(`${CHANNEL}:m1`)).toEqual({ ...record, temperature: 0.9, jobId: 'j2' });
       expect(db.stories.get(`${CHANNEL}:m2`)).toBeUndefined();
     });
+
+    it("keeps a story's length, and a rewrite without one clears it", () => {
+      const record = { channelId: CHANNEL, seed: 'The ship', model: 'scifi', temperature: 0.4, length: 1500, jobId: 'j1' };
+      db.stories.put(`${CHANNEL}:m1`, record);
+      expect(db.stories.get(`${CHANNEL}:m1`)).toEqual(record);
+      const { length: _dropped, ...withoutLength } = record;
+      db.stories.put(`${CHANNEL}:m1`, withoutLength);
+      expect(db.stories.get(`${CHANNEL}:m1`)).toEqual(withoutLength);
+      expect(() => db.stories.put(`${CHANNEL}:m2`, { ...record, length: 0 })).toThrow(/CHECK/);
+    });
   });
 
   describe('schedules', () => {

@@ -29,6 +29,13 @@ describe('deploying the Discord commands', () => {
     expect(byName.get('scifi-temperature')?.['default_member_permissions']).toBe(manage);
     expect(byName.get('scifi-model')?.['default_member_permissions']).toBe(manage);
     expect(byName.get('scifi-daily')?.['default_member_permissions']).toBe(manage);
+    // The story sizes are a menu Discord accepted (the fake refuses what Discord would).
+    const scifiOptions = byName.get('scifi')?.['options'] as { name: string; choices?: { name: string; value: string }[] }[];
+    expect(scifiOptions.find((o) => o.name === 'length')?.choices).toEqual([
+      { name: 'short', value: 'short' },
+      { name: 'medium', value: 'medium' },
+      { name: 'long', value: 'long' },
+    ]);
   });
 
   it('what Discord would refuse fails the deploy with Discord’s reason, and nothing is registered', async () => {

@@ -1,6 +1,6 @@
 import { GatewayIntentBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STORY_LENGTH } from '../../../src/core/limits.js';
+import { STORY_LENGTH, STORY_LENGTHS } from '../../../src/core/limits.js';
 import { DiscordHarness, ENGINE_TEXT, finalStory, pingsNobody, scripted } from './harness.js';
 
 let harness: DiscordHarness | undefined;
@@ -37,6 +37,25 @@ describe('Discord /scifi', () => {
     for (const write of fake.messageWrites()) {
       expect(pingsNobody(write.body), `${write.method} ${write.path}`).toBe(true);
     }
+  });
+
+  it('writes a shorter or longer story when length short or long is chosen from the menu', async () => {
+    harness = await DiscordHarness.start({ engine: { charsPerTick: 50 } });
+    const short = harness.command('scifi', { seed: 'Near', length: 'short' });
+    const long = harness.command('scifi', { seed: 'Far', length: 'long' });
+    const medium = harness.command('scifi', { seed: 'Mid' });
+    const shortText = finalStory('Near', scripted(ENGINE_TEXT, STORY_LENGTHS.short));
+    const longText = finalStory('Far', scripted(ENGINE_TEXT, STORY_LENGTHS.long));
+    const mediumText = finalStory('Mid', scripted(ENGINE_TEXT, STORY_LENGTH));
+    expect((await harness.waitForMessage(shortText, 'the short story')).id).toBe(short.originalMessageId);
+    expect((await harness.waitForMessage(longText, 'the long story')).id).toBe(long.originalMessageId);
+    expect((await harness.waitForMessage(mediumText, 'the medium story')).id).toBe(medium.originalMessageId);
+    const continuation = (text: string, seed: string) => text.length - seed.length;
+    expect(continuation(shortText, 'Near')).toBeGreaterThanOrEqual(STORY_LENGTHS.short);
+    expect(continuation(shortText, 'Near')).toBeLessThan(continuation(mediumText, 'Mid'));
+    expect(continuation(longText, 'Far')).toBeGreaterThanOrEqual(STORY_LENGTHS.long);
+    expect(continuation(longText, 'Far')).toBeGreaterThan(continuation(mediumText, 'Mid'));
+    expect(harness.fake.channelMessages()).toHaveLength(3);
   });
 
   it('continues a story past 2000 characters in a follow-up message', async () => {

@@ -27,6 +27,16 @@ describe('parseCommandText', () => {
     expect(parse(scifi, 'MODEL=scifi')).toEqual({ model: 'scifi' });
   });
 
+  it('takes /scifi length by name from its choices, in any order with the model, before the seed', () => {
+    expect(parse(scifi, 'length:long model:melville The ship')).toEqual({ length: 'long', model: 'melville', seed: 'The ship' });
+    expect(parse(scifi, 'model:scifi length=short')).toEqual({ model: 'scifi', length: 'short' });
+    // Only at the start: further on it is part of the seed.
+    expect(parse(scifi, 'The ship length:long')).toEqual({ seed: 'The ship length:long' });
+    const wrong = refusal(() => parse(scifi, 'length:epic The ship'));
+    expect(wrong.code).toBe('bad-option');
+    expect(wrong.message).toBe('length must be one of short, medium, long (got "epic").');
+  });
+
   it('reads /scifi-temperature as a number with its range', () => {
     expect(parse(scifiTemperature, '0.8')).toEqual({ value: 0.8 });
     expect(parse(scifiTemperature, '1,5')).toEqual({ value: 1.5 });
@@ -64,7 +74,7 @@ describe('parseCommandText', () => {
   });
 
   it('writes usage lines from the option list', () => {
-    expect(usage(scifi.name, scifi.options)).toBe('`/scifi [model:…] [seed]`');
+    expect(usage(scifi.name, scifi.options)).toBe('`/scifi [model:…] [length:short|medium|long] [seed]`');
     expect(usage(scifiDaily.name, scifiDaily.options)).toBe('`/scifi-daily <time> [timezone] [seed]`');
     expect(usage(scifiTemperature.name, scifiTemperature.options)).toBe('`/scifi-temperature [value]`');
   });

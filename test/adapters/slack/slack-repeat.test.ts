@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSlackApi, type FakeSlackMessage } from '../../fakes/slack/fake-slack-api.js';
-import { CHANNEL, SlackHarness, waitFor } from './harness.js';
+import { STORY_LENGTHS } from '../../../src/core/limits.js';
+import { StoryEnding } from '../../../src/core/story-ending.js';
+import { CHANNEL, SlackHarness, scripted, waitFor } from './harness.js';
 
 const STORY = ' and the hull sang.';
 
@@ -37,6 +39,19 @@ describe('Slack :repeat: regenerates a story in its thread', () => {
     expect(h.engine.requests[1]?.seed).toBe(h.engine.requests[0]?.seed);
     // The original story is left as it was.
     expect(FakeSlackApi.visible(h.api.message(CHANNEL, story.ts)!).startsWith('The moon was late')).toBe(true);
+  });
+
+  it('writes a long story again for a story asked for with length:long, after a restart too', async () => {
+    h = await SlackHarness.start({ engine: { text: STORY, charsPerTick: 50, tickMs: 1 } });
+    await h.command('/scifi', 'length:long The far shore');
+    const expected = `The far shore${scripted(STORY, STORY_LENGTHS.long)}`;
+    const story = await waitFor(() => h?.api.topLevel(CHANNEL).find((m) => FakeSlackApi.visible(m) === expected), 'the long story');
+    await h.bot.idle();
+
+    await h.restart();
+    await h.reaction(story.ts);
+    await waitFor(() => h?.api.replies(CHANNEL, story.ts).find((m) => FakeSlackApi.visible(m) === expected), 'a regeneration as long');
+    expect(h.engine.requests.at(-1)?.length).toBe(new StoryEnding(STORY_LENGTHS.long).maxLength);
   });
 
   it('works after a restart, finding the thread root of a story that was itself a thread reply', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from '../../fakes/slack/fake-slack-api.js';
 import { signature } from '../../fakes/slack/signed-requests.js';
+import { STORY_LENGTH, STORY_LENGTHS } from '../../../src/core/limits.js';
 import { CHANNEL, SIGNING_SECRET, SlackHarness, scripted, waitFor } from './harness.js';
 
 const STORY = ' and the stars burned cold over the silent ship.';
@@ -40,6 +41,37 @@ describe('Slack /scifi through the real Bolt app and core', () => {
     }
     // Nothing went through response_url: stories never stream there.
     expect(h.api.responses).toHaveLength(0);
+  });
+
+  it('writes a shorter story for length:short and a longer one for length:long, the rest of the line being the seed', async () => {
+    h = await SlackHarness.start({ engine: { text: STORY, charsPerTick: 50, tickMs: 1 } });
+    const expected = {
+      short: `Near${scripted(STORY, STORY_LENGTHS.short)}`,
+      long: `The far shore${scripted(STORY, STORY_LENGTHS.long)}`,
+      medium: `Middle${scripted(STORY, STORY_LENGTH)}`,
+    };
+    expect((await h.command('/scifi', 'length:short Near')).status).toBe(200);
+    expect((await h.command('/scifi', 'length:long model:melville The far shore', { userId: 'U0SECOND' })).status).toBe(200);
+    expect((await h.command('/scifi', 'Middle', { userId: 'U0THIRD' })).status).toBe(200);
+    const shown = await waitFor(() => {
+      const texts = h?.api.topLevel(CHANNEL).map((m) => FakeSlackApi.visible(m)) ?? [];
+      return Object.values(expected).every((text) => texts.includes(text)) && texts;
+    }, 'the three stories');
+    expect(shown).toHaveLength(3);
+    expect(expected.short.length - 'Near'.length).toBeLessThan(expected.medium.length - 'Middle'.length);
+    expect(expected.long.length - 'The far shore'.length).toBeGreaterThan(expected.medium.length - 'Middle'.length);
+    expect(h.engine.requests.find((r) => r.seed === 'The far shore')?.model).toBe('melville');
+  });
+
+  it('answers an unknown length with the choices and writes nothing', async () => {
+    h = await SlackHarness.start();
+    const response = await h.command('/scifi', 'length:epic The ship');
+    expect(response.status).toBe(200);
+    const answer = await waitFor(() => h?.api.responses[0], 'the private answer');
+    expect(answer.body['response_type']).toBe('ephemeral');
+    expect(String(answer.body['text'])).toContain('length must be one of short, medium, long (got "epic")');
+    expect(h.api.callsOf('chat.postMessage')).toHaveLength(0);
+    expect(h.engine.requests).toHaveLength(0);
   });
 
   it('continues a 5000-character story in the thread of its first message', async () => {
