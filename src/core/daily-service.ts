@@ -2,6 +2,7 @@ import type { DailyService } from './bot-services.js';
 import { canonicalTimeZone, latestRunAtOrBefore, localDay, nextUnpostedRun, parseDailyTime } from './daily-times.js';
 import { UserError } from './errors.js';
 import { checkSeedLength } from './seed-limit.js';
+import { validateModel } from './settings-service.js';
 import type { ChannelId, DailySchedule, ModelInfo, ScheduleStore } from './ports.js';
 import { quoteInput } from './visible-text.js';
 
@@ -45,8 +46,9 @@ export class ScheduleDailyService implements DailyService {
     }
     const seed = input.seed?.trim();
     if (seed) checkSeedLength(seed);
-    const model = input.model?.trim();
-    if (model) this.requireKnownModel(model);
+    const typed = input.model?.trim();
+    const models = this.options.models?.();
+    const model = typed && models ? validateModel(typed, models) : typed;
 
     const base = { channelId: input.channelId, time: time.text, timeZone };
     const passed = latestRunAtOrBefore(base, this.now());
@@ -76,12 +78,5 @@ export class ScheduleDailyService implements DailyService {
     if (!schedule) return undefined;
     const next = nextUnpostedRun(schedule, this.now());
     return next === undefined ? undefined : new Date(next);
-  }
-
-  private requireKnownModel(model: string): void {
-    const models = this.options.models?.();
-    if (!models || models.some((known) => known.id === model)) return;
-    const names = models.map((known) => known.id).join(', ');
-    throw new UserError(`There is no model called "${quoteInput(model)}"; choose one of: ${names}.`, 'unknown-model');
   }
 }

@@ -110,8 +110,13 @@ function checkValue(commandName: string, option: CommandOption, raw: string): st
       'bad-option',
     );
   }
-  if (option.choices !== undefined && option.choices.length > 0 && !option.choices.includes(raw)) {
-    throw new UserError(`${option.name} must be one of ${option.choices.join(', ')} (got "${quoteInput(raw)}").`, 'bad-option');
+  if (option.choices !== undefined && option.choices.length > 0) {
+    // Typed by hand on Slack and in the terminal: "length:Long" means long.
+    const choice = option.choices.find((c) => c === raw) ?? option.choices.find((c) => c.toLowerCase() === raw.toLowerCase());
+    if (choice === undefined) {
+      throw new UserError(`${option.name} must be one of ${option.choices.join(', ')} (got "${quoteInput(raw)}").`, 'bad-option');
+    }
+    return choice;
   }
   return raw;
 }

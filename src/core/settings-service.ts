@@ -41,10 +41,13 @@ export function validateTemperature(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+/** The served model's id for a name as typed ("Melville" is melville), or a friendly refusal. */
 export function validateModel(model: string, available: readonly ModelInfo[]): string {
-  if (!available.some((m) => m.id === model)) {
+  const known =
+    available.find((m) => m.id === model) ?? available.find((m) => m.id.toLowerCase() === model.toLowerCase());
+  if (known === undefined) {
     const names = available.map((m) => m.id).join(', ');
     throw new UserError(`There is no model called "${quoteInput(model)}". Try one of: ${names}.`, 'unknown-model');
   }
-  return model;
+  return known.id;
 }

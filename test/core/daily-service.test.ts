@@ -94,6 +94,11 @@ describe('ScheduleDailyService', () => {
     );
   });
 
+  it('takes a model name in any case and stores the served id', () => {
+    const schedule = service.schedule({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC', model: ' Tiny ' });
+    expect(schedule.model).toBe('tiny');
+  });
+
   it('refuses an unknown model and an overlong seed', () => {
     expect(userError(() => service.schedule({ channelId: CHANNEL, time: '09:00', timeZone: 'UTC', model: 'gpt' })).code).toBe(
       'unknown-model',

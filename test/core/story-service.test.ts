@@ -78,6 +78,14 @@ describe('story service', () => {
     ]);
   });
 
+  it('takes a model named in any case, as typed on Slack or in the terminal', async () => {
+    const { bot, engine } = setup();
+    bot.settings.setModel(CHANNEL, 'MELVILLE');
+    expect(bot.settings.effective(CHANNEL).model).toBe('melville');
+    await (await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u', seed: 'x', model: 'SciFi', surface: fastSurface(), length: 5 })).finished;
+    expect(engine.requests.map((r) => r.model)).toEqual(['scifi']);
+  });
+
   it('refuses an unknown model, an out-of-range temperature and a huge seed with friendly errors', async () => {
     const { bot, jobs } = setup();
     const base = { kind: 'story' as const, channelId: CHANNEL, userId: 'u', surface: fastSurface() };

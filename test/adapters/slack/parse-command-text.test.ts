@@ -30,6 +30,7 @@ describe('parseCommandText', () => {
   it('takes /scifi length by name from its choices, in any order with the model, before the seed', () => {
     expect(parse(scifi, 'length:long model:melville The ship')).toEqual({ length: 'long', model: 'melville', seed: 'The ship' });
     expect(parse(scifi, 'model:scifi length=short')).toEqual({ model: 'scifi', length: 'short' });
+    expect(parse(scifi, 'length:LONG A ship')).toEqual({ length: 'long', seed: 'A ship' });
     // Only at the start: further on it is part of the seed.
     expect(parse(scifi, 'The ship length:long')).toEqual({ seed: 'The ship length:long' });
     const wrong = refusal(() => parse(scifi, 'length:epic The ship'));
