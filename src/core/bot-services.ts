@@ -29,7 +29,8 @@ export interface StartStoryInput {
 }
 
 export interface StoryOutcome {
-  readonly status: 'done' | 'failed' | 'cancelled';
+  /** cancelled: stopped by shutdown, resumes on the next start; deleted: someone deleted its message. */
+  readonly status: 'done' | 'failed' | 'cancelled' | 'deleted';
   /** The whole reply as shown (notes + seed + continuation). */
   readonly text: string;
   readonly messageIds: readonly string[];

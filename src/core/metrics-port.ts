@@ -1,7 +1,7 @@
 /** What the core reports for /metrics; the Prometheus implementation lives in src/metrics/. */
 export interface Metrics {
   jobQueued(): void;
-  jobFinished(outcome: 'done' | 'failed' | 'cancelled'): void;
+  jobFinished(outcome: 'done' | 'failed' | 'cancelled' | 'deleted'): void;
   charsGenerated(count: number): void;
   editFailed(): void;
   setQueueDepth(depth: number): void;

@@ -24,7 +24,8 @@ export interface ProgressiveMessageOptions {
  * - a failed intermediate edit is logged and the stream goes on;
  * - after the stream, one authoritative final pass makes every message show its final part;
  * - text past surface.maxLength continues in follow-up messages instead of being cut;
- * - a message that is gone (MessageGoneError) is posted anew rather than losing the story.
+ * - a message that is gone (MessageGoneError: someone deleted it) ends the reply: nothing more is
+ *   posted or edited, and `removed` tells the writer to stop.
  */
 export class ProgressiveMessage {
   private readonly ids: string[];
@@ -35,6 +36,7 @@ export class ProgressiveMessage {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlushAt = -Infinity;
   private finished = false;
+  private gone = false;
   /** Edits wait until the placeholder exists, so an early update() cannot post twice. */
   private ready = false;
 
@@ -47,6 +49,14 @@ export class ProgressiveMessage {
 
   get messageIds(): readonly string[] {
     return this.ids;
+  }
+
+  /**
+   * Someone deleted one of the reply's messages (a moderator, or the user who asked): the reply
+   * stops there. Posting the rest anew would undo their decision.
+   */
+  get removed(): boolean {
+    return this.gone;
   }
 
   /** Posts the placeholder unless a message already exists (then shows the placeholder there). */
@@ -81,10 +91,10 @@ export class ProgressiveMessage {
     await this.inFlight;
     const attempts = this.options.finalAttempts ?? 4;
     let delay = this.options.finalRetryMs ?? 1000;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; !this.gone; attempt++) {
       try {
         await this.sync(true);
-        this.surface.completed?.(this.ids);
+        if (!this.gone) this.surface.completed?.(this.ids);
         return;
       } catch (error) {
         this.options.onEditFailed?.(error);
@@ -151,11 +161,12 @@ export class ProgressiveMessage {
         await this.surface.edit(id, part, { final });
       } catch (error) {
         if (!(error instanceof MessageGoneError)) throw error;
-        // Someone deleted it (or it can no longer be edited): the reader still gets the story.
-        this.options.logger.info({ messageId: id }, 'message gone; posting that part anew');
-        const previous = this.ids[i - 1];
-        this.ids[i] = previous === undefined ? await this.surface.post(part) : await this.surface.postFollowUp(part, previous);
-        this.options.onPosted?.(this.ids);
+        this.options.logger.info({ messageId: id }, 'message deleted; the reply stops here');
+        this.gone = true;
+        this.finished = true;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        return;
       }
       this.shown[i] = part;
     }

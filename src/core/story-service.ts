@@ -234,6 +234,7 @@ export class StoryJobs implements StoryService {
       await placeholder;
       progress.update(storyText(layout, '', ' ✍️'));
       for await (const chunk of engine.generate({ ...job.request, length: ending.maxLength }, signal)) {
+        if (progress.removed) break;
         continuation += chunk;
         metrics.charsGenerated(chunk.length);
         const end = ending.endIn(continuation);
@@ -244,9 +245,11 @@ export class StoryJobs implements StoryService {
         progress.update(storyText(layout, continuation, ' ✍️'));
       }
       if (signal.aborted) return this.abandon(job, progress);
+      if (progress.removed) return this.dropDeleted(job, progress);
       continuation = ending.finish(continuation);
       const text = storyText(layout, continuation);
       await progress.finish(text);
+      if (progress.removed) return this.dropDeleted(job, progress);
       jobs.setState(job.id, 'done');
       metrics.jobFinished('done');
       return { status: 'done', text, messageIds: progress.messageIds };
@@ -270,6 +273,14 @@ export class StoryJobs implements StoryService {
     this.deps.logger.info({ jobId: job.id }, 'job interrupted by shutdown; it will resume on restart');
     this.deps.metrics.jobFinished('cancelled');
     return { status: 'cancelled', text: '', messageIds: progress.messageIds };
+  }
+
+  /** Someone deleted the story's message: writing stops and nothing is posted in its place. */
+  private dropDeleted(job: JobRecord, progress: ProgressiveMessage): StoryOutcome {
+    this.deps.logger.info({ jobId: job.id }, 'story message deleted; stopped writing');
+    this.deps.jobs.setState(job.id, 'done');
+    this.deps.metrics.jobFinished('deleted');
+    return { status: 'deleted', text: '', messageIds: progress.messageIds };
   }
 
   private onQueueError(job: JobRecord, error: unknown): StoryOutcome {

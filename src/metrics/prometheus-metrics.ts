@@ -10,7 +10,7 @@ export interface PrometheusMetricsOptions {
   readonly now?: () => number;
 }
 
-const OUTCOMES = ['done', 'failed', 'cancelled'] as const;
+const OUTCOMES = ['done', 'failed', 'cancelled', 'deleted'] as const;
 
 /** The core's Metrics port, recorded in a prom-client registry of its own (no global state). */
 export class PrometheusMetrics implements Metrics {

@@ -161,21 +161,28 @@ describe('ProgressiveMessage with a permanent refusal', () => {
 });
 
 describe('ProgressiveMessage when a message is gone', () => {
-  it('posts the part anew when its message was deleted, and reports the new id', async () => {
+  it('stops when its message was deleted: nothing is posted in its place or edited later', async () => {
     const { MessageGoneError } = await import('../../src/core/errors.js');
     const surface = new RecordingSurface(2000, 0);
     const realEdit = surface.edit.bind(surface);
+    let edits = 0;
     surface.edit = async (id, text) => {
+      edits++;
       if (!surface.messages.has(id)) throw new MessageGoneError(`unknown message ${id}`);
       return realEdit(id, text);
     };
-    const posted: string[][] = [];
-    const message = new ProgressiveMessage(surface, { logger: new MemoryLogger(), onPosted: (ids) => posted.push([...ids]) });
+    const message = new ProgressiveMessage(surface, { logger: new MemoryLogger() });
     await message.start('…');
+    expect(message.removed).toBe(false);
     surface.messages.delete('m1'); // a moderator deletes the placeholder
     await message.finish('the whole story');
-    expect(message.messageIds).toEqual(['m2']);
-    expect(surface.messages.get('m2')).toBe('the whole story');
-    expect(posted.at(-1)).toEqual(['m2']);
+    expect(message.removed).toBe(true);
+    expect(surface.messages.size).toBe(0);
+    expect(edits).toBe(1);
+    message.update('more text');
+    await message.finish('the whole story, again');
+    expect(edits).toBe(1);
+    expect(surface.messages.size).toBe(0);
+    expect(surface.completedWith).toBeUndefined();
   });
 });

@@ -66,6 +66,28 @@ describe('story service', () => {
     expect((await started.finished).text).toBe('It went and on and on and on and on and on…');
   });
 
+  it('stops a story whose message was deleted, and does not resume it after a restart', async () => {
+    const { MessageGoneError } = await import('../../src/core/errors.js');
+    const { bot, engine, jobs } = setup({ text: ' and on'.repeat(200) });
+    const surface = fastSurface();
+    const realEdit = surface.edit.bind(surface);
+    surface.edit = async (id, text) => {
+      if (!surface.messages.has(id)) throw new MessageGoneError(`unknown message ${id}`);
+      return realEdit(id, text);
+    };
+    const started = await bot.stories.start({ kind: 'story', channelId: CHANNEL, userId: 'u1', seed: 'It began', surface, length: 1000 });
+    await new Promise<void>((resolve) => {
+      const check = (): void => (surface.ops.some((op) => op.op === 'edit') ? resolve() : void setTimeout(check, 2));
+      check();
+    });
+    surface.messages.clear(); // deleted by the user who asked
+    const outcome = await started.finished;
+    expect(outcome.status).toBe('deleted');
+    expect(surface.ops.filter((op) => op.op === 'post')).toHaveLength(1);
+    expect(jobs.unfinished()).toEqual([]);
+    expect(engine.requests).toHaveLength(1);
+  });
+
   it('uses the channel temperature and model unless the command names them', async () => {
     const { bot, engine } = setup();
     bot.settings.setTemperature(CHANNEL, 0.9);
