@@ -39,12 +39,23 @@ export class PermanentPlatformError extends Error {
 }
 
 /**
- * The message to edit no longer exists (deleted by a moderator, or too old to edit). Adapters
- * throw it from MessageSurface.edit; the progressive message then posts that part anew.
+ * The message to edit no longer exists: someone deleted it (a moderator, or the user who asked).
+ * Adapters throw it from MessageSurface.edit; the progressive message then ends the reply.
  */
 export class MessageGoneError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'MessageGoneError';
+  }
+}
+
+/**
+ * The message still exists but can no longer be edited (Slack's edit window closed, or the bot
+ * lost the right to edit it). Nobody removed it, so the progressive message posts that part anew.
+ */
+export class MessageUneditableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MessageUneditableError';
   }
 }

@@ -1,4 +1,4 @@
-import { MessageGoneError, PermanentPlatformError } from './errors.js';
+import { MessageGoneError, MessageUneditableError, PermanentPlatformError } from './errors.js';
 import type { Logger, MessageSurface } from './ports.js';
 import { splitMessage } from './split-message.js';
 
@@ -25,7 +25,8 @@ export interface ProgressiveMessageOptions {
  * - after the stream, one authoritative final pass makes every message show its final part;
  * - text past surface.maxLength continues in follow-up messages instead of being cut;
  * - a message that is gone (MessageGoneError: someone deleted it) ends the reply: nothing more is
- *   posted or edited, and `removed` tells the writer to stop.
+ *   posted or edited, and `removed` tells the writer to stop;
+ * - a message that can no longer be edited (MessageUneditableError) is posted anew.
  */
 export class ProgressiveMessage {
   private readonly ids: string[];
@@ -160,6 +161,15 @@ export class ProgressiveMessage {
       try {
         await this.surface.edit(id, part, { final });
       } catch (error) {
+        if (error instanceof MessageUneditableError) {
+          // Still there, only frozen: the reader gets the rest in a new message.
+          this.options.logger.info({ messageId: id }, 'message can no longer be edited; posting that part anew');
+          const previous = this.ids[i - 1];
+          this.ids[i] = previous === undefined ? await this.surface.post(part) : await this.surface.postFollowUp(part, previous);
+          this.shown[i] = part;
+          this.options.onPosted?.(this.ids);
+          continue;
+        }
         if (!(error instanceof MessageGoneError)) throw error;
         this.options.logger.info({ messageId: id }, 'message deleted; the reply stops here');
         this.gone = true;

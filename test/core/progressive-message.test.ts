@@ -186,3 +186,23 @@ describe('ProgressiveMessage when a message is gone', () => {
     expect(surface.completedWith).toBeUndefined();
   });
 });
+
+describe('ProgressiveMessage when a message can no longer be edited', () => {
+  it('posts that part anew and goes on, since nobody removed it', async () => {
+    const { MessageUneditableError } = await import('../../src/core/errors.js');
+    const surface = new RecordingSurface(2000, 0);
+    const realEdit = surface.edit.bind(surface);
+    surface.edit = async (id, text) => {
+      if (id === 'm1') throw new MessageUneditableError(`cannot edit ${id}`);
+      return realEdit(id, text);
+    };
+    const posted: string[][] = [];
+    const message = new ProgressiveMessage(surface, { logger: new MemoryLogger(), onPosted: (ids) => posted.push([...ids]) });
+    await message.start('…');
+    await message.finish('the whole story');
+    expect(message.removed).toBe(false);
+    expect(message.messageIds).toEqual(['m2']);
+    expect(surface.messages.get('m2')).toBe('the whole story');
+    expect(posted.at(-1)).toEqual(['m2']);
+  });
+});

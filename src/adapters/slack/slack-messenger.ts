@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { MessageGoneError } from '../../core/errors.js';
+import { MessageGoneError, MessageUneditableError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
 import { platformError } from './slack-errors.js';
 import { escapeSlackText, NO_MENTIONS } from './slack-text.js';
@@ -53,8 +53,11 @@ export class SlackMessenger {
       final,
     ).catch((error: unknown) => {
       const code = platformError(error);
-      if (code !== undefined && MESSAGE_GONE_ERRORS.has(code)) {
-        throw new MessageGoneError(`Slack cannot update ${channel}/${ts}: ${code}`, { cause: error });
+      if (code === 'message_not_found') {
+        throw new MessageGoneError(`Slack message ${channel}/${ts} was deleted`, { cause: error });
+      }
+      if (code !== undefined && UNEDITABLE_ERRORS.has(code)) {
+        throw new MessageUneditableError(`Slack cannot update ${channel}/${ts}: ${code}`, { cause: error });
       }
       throw error;
     });
@@ -105,8 +108,11 @@ export class SlackMessenger {
   }
 }
 
-/** chat.update errors meaning the message is gone for good: the core posts that part anew. */
-const MESSAGE_GONE_ERRORS = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+/**
+ * chat.update errors for a message that is still there but can no longer be edited: the core
+ * posts that part anew. (message_not_found means it was deleted: the story stops.)
+ */
+const UNEDITABLE_ERRORS = new Set(['cant_update_message', 'edit_window_closed']);
 
 /** Retry-After in seconds when the error is a Web API 429, else undefined. */
 function rateLimitedRetryAfter(error: unknown): number | undefined {

@@ -119,6 +119,27 @@ describe('Slack /scifi through the real Bolt app and core', () => {
     expect(outcome.messageIds).toEqual([first.ts]);
   });
 
+  it('posts the story anew when its message still exists but can no longer be updated', async () => {
+    h = await SlackHarness.start({ engine: { text: STORY, charsPerTick: 10, tickMs: 20 } });
+    const channelId = `slack:${h.api.teamId}:${CHANNEL}`;
+    const started = await h.bot.stories.start({
+      kind: 'story',
+      channelId,
+      userId: `slack:${h.api.teamId}:U0READER`,
+      seed: 'Frozen',
+      length: 200,
+      surface: h.adapter.channelSurface(channelId),
+    });
+    const first = await waitFor(() => h?.api.topLevel(CHANNEL)[0], 'the placeholder');
+    Object.assign(first, { user: 'U0SOMEONE' }); // chat.update now answers cant_update_message: not a deletion
+    const outcome = await started.finished;
+    expect(outcome.status).toBe('done');
+    const now = h.api.topLevel(CHANNEL);
+    expect(now).toHaveLength(2);
+    expect(FakeSlackApi.visible(now[1]!)).toBe(`Frozen${scripted(STORY, 200)}`);
+    expect(outcome.messageIds).toEqual([now[1]!.ts]);
+  });
+
   it('shows its place in line while it waits, then the story', async () => {
     h = await SlackHarness.start({ concurrency: 1, engine: { text: STORY, charsPerTick: 10, tickMs: 5 } });
     await h.command('/scifi', 'First in');
