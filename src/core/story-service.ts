@@ -232,6 +232,8 @@ export class StoryJobs implements StoryService {
     const ending = new StoryEnding(job.request.length);
     try {
       await placeholder;
+      // Deleted while it waited in line (seen when its place was updated): nothing to write into.
+      if (progress.removed) return this.dropDeleted(job, progress);
       progress.update(storyText(layout, '', ' ✍️'));
       for await (const chunk of engine.generate({ ...job.request, length: ending.maxLength }, signal)) {
         if (progress.removed) break;

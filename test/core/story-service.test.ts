@@ -88,6 +88,29 @@ describe('story service', () => {
     expect(engine.requests).toHaveLength(1);
   });
 
+  it('does not start writing a story whose message was deleted while it waited in line', async () => {
+    const { MessageGoneError } = await import('../../src/core/errors.js');
+    const { bot, engine, jobs } = setup({ concurrency: 1 });
+    const base = { kind: 'story' as const, channelId: CHANNEL, surface: fastSurface(), length: 100 };
+    const first = await bot.stories.start({ ...base, userId: 'u1', seed: 'First' });
+    const second = await bot.stories.start({ ...base, userId: 'u2', seed: 'Second', surface: fastSurface() });
+    const surface = fastSurface();
+    const realEdit = surface.edit.bind(surface);
+    surface.edit = async (id, text) => {
+      if (!surface.messages.has(id)) throw new MessageGoneError(`unknown message ${id}`);
+      return realEdit(id, text);
+    };
+    const third = await bot.stories.start({ ...base, userId: 'u3', seed: 'Third', surface });
+    expect(third.position).toBe(2);
+    surface.messages.clear(); // deleted while it waits; seen when its place in line is updated
+    await first.finished;
+    await second.finished;
+    const outcome = await third.finished;
+    expect(outcome.status).toBe('deleted');
+    expect(engine.requests.map((r) => r.seed)).toEqual(['First', 'Second']);
+    expect(jobs.unfinished()).toEqual([]);
+  });
+
   it('uses the channel temperature and model unless the command names them', async () => {
     const { bot, engine } = setup();
     bot.settings.setTemperature(CHANNEL, 0.9);
