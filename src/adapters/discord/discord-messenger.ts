@@ -73,7 +73,7 @@ export class DiscordMessenger {
     const message = await this.budget.write(channelId, editKey, () =>
       this.webhook(channelId, hook)
         .editMessage(messageId, { content: text, allowedMentions: NO_MENTIONS })
-        // A deleted interaction response answers 10008 too: the core then posts that part anew.
+        // A deleted interaction response answers 10008 too: the core then stops the story.
         .catch((error: unknown) => rethrowGone(redactDiscordError(error))),
     );
     return message.id;
@@ -134,7 +134,7 @@ function rethrowRedacted(error: unknown): never {
   throw redactDiscordError(error);
 }
 
-/** Unknown Message: deleted, so the core posts that part anew instead of retrying the edit. */
+/** Unknown Message: someone deleted it, so the core stops the story instead of retrying the edit. */
 function rethrowGone(error: unknown): never {
   if (error instanceof DiscordAPIError && error.code === 10008) {
     throw new MessageGoneError(`Discord message is gone: ${error.message}`, { cause: error });
