@@ -64,7 +64,15 @@ export class ProgressiveMessage {
   async start(placeholder: string): Promise<void> {
     this.desired = placeholder;
     if (this.ids.length === 0) {
-      const id = await this.surface.post(placeholder);
+      let id: string;
+      try {
+        id = await this.surface.post(placeholder);
+      } catch (error) {
+        // Discord's placeholder replaces the interaction's "thinking…" response: deleted already.
+        if (!(error instanceof MessageGoneError)) throw error;
+        this.stopAsDeleted(undefined);
+        return;
+      }
       this.ids.push(id);
       this.shown[0] = placeholder;
       this.options.onPosted?.(this.ids);
@@ -132,6 +140,14 @@ export class ProgressiveMessage {
       });
   }
 
+  private stopAsDeleted(messageId: string | undefined): void {
+    this.options.logger.info({ messageId }, 'message deleted; the reply stops here');
+    this.gone = true;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   private currentParts(): string[] {
     return splitMessage(this.desired, this.surface.maxLength);
   }
@@ -171,11 +187,7 @@ export class ProgressiveMessage {
           continue;
         }
         if (!(error instanceof MessageGoneError)) throw error;
-        this.options.logger.info({ messageId: id }, 'message deleted; the reply stops here');
-        this.gone = true;
-        this.finished = true;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = undefined;
+        this.stopAsDeleted(id);
         return;
       }
       this.shown[i] = part;

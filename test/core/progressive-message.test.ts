@@ -161,6 +161,20 @@ describe('ProgressiveMessage with a permanent refusal', () => {
 });
 
 describe('ProgressiveMessage when a message is gone', () => {
+  it('stops when the response its placeholder was to replace is already deleted', async () => {
+    const { MessageGoneError } = await import('../../src/core/errors.js');
+    const surface = new RecordingSurface(2000, 0);
+    surface.post = async () => {
+      throw new MessageGoneError('unknown message @original');
+    };
+    const message = new ProgressiveMessage(surface, { logger: new MemoryLogger() });
+    await message.start('…');
+    expect(message.removed).toBe(true);
+    await message.finish('the whole story');
+    expect(surface.ops).toEqual([]);
+    expect(message.messageIds).toEqual([]);
+  });
+
   it('stops when its message was deleted: nothing is posted in its place or edited later', async () => {
     const { MessageGoneError } = await import('../../src/core/errors.js');
     const surface = new RecordingSurface(2000, 0);
