@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { JobQueue } from '../core/job-queue.js';
@@ -88,6 +89,7 @@ export async function soak(
   // One queue and one long-lived signal for every story, as the story service has (its shutdown).
   const queue = new JobQueue({ concurrency: SOAK_CONCURRENCY, maxWaiting: half, maxWaitingPerUser: half });
   const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // as the story service does: one listener per job in flight
   /** Runs one half in blocks, sampling RSS after each; the median sample stands for the half. */
   const runHalf = async (first: number): Promise<number> => {
     const samples: number[] = [];

@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type {
   ChannelSettingsService,
   RegenerateInput,
@@ -54,7 +55,12 @@ export class StoryJobs implements StoryService {
   /** Aborted on shutdown: running jobs stop and stay unfinished in the store for next time. */
   private readonly shutdown = new AbortController();
 
-  constructor(private readonly deps: StoryServiceDeps) {}
+  constructor(private readonly deps: StoryServiceDeps) {
+    // Every waiting or running job listens on this one signal (the queue removes each listener when
+    // its job moves on), so a busy bot passes Node's default of 10 without leaking anything; the
+    // queue's own limits bound the count.
+    setMaxListeners(0, this.shutdown.signal);
+  }
 
   async start(input: StartStoryInput): Promise<StartedStory> {
     const { engine, settings, rateLimiter } = this.deps;

@@ -111,6 +111,25 @@ describe('story service', () => {
     expect(jobs.unfinished()).toEqual([]);
   });
 
+  it('keeps many jobs on its one shutdown signal without Node warning of a listener leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const { bot } = setup({ concurrency: 2, maxWaiting: 30 });
+      const started = await Promise.all(
+        Array.from({ length: 14 }, (_, i) =>
+          bot.stories.start({ kind: 'story', channelId: `${CHANNEL}${i}`, userId: `u${i}`, seed: 'x', surface: fastSurface(), length: 5 }),
+        ),
+      );
+      await Promise.all(started.map((s) => s.finished));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('uses the channel temperature and model unless the command names them', async () => {
     const { bot, engine } = setup();
     bot.settings.setTemperature(CHANNEL, 0.9);
