@@ -101,16 +101,7 @@ describe('Slack /scifi through the real Bolt app and core', () => {
 
   it('stops the story, and posts nothing anew, when its message was deleted mid-way', async () => {
     h = await SlackHarness.start({ engine: { text: STORY, charsPerTick: 10, tickMs: 20 } });
-    const channelId = `slack:${h.api.teamId}:${CHANNEL}`;
-    const started = await h.bot.stories.start({
-      kind: 'story',
-      channelId,
-      userId: `slack:${h.api.teamId}:U0READER`,
-      seed: 'Gone',
-      length: 200,
-      surface: h.adapter.channelSurface(channelId),
-    });
-    const first = await waitFor(() => h?.api.topLevel(CHANNEL)[0], 'the placeholder');
+    const { started, first } = await channelStoryWithPlaceholder(h, 'Gone');
     h.api.messages.splice(h.api.messages.indexOf(first), 1); // deleted by a moderator
     const outcome = await started.finished;
     expect(outcome.status).toBe('deleted');
@@ -121,16 +112,7 @@ describe('Slack /scifi through the real Bolt app and core', () => {
 
   it('posts the story anew when its message still exists but can no longer be updated', async () => {
     h = await SlackHarness.start({ engine: { text: STORY, charsPerTick: 10, tickMs: 20 } });
-    const channelId = `slack:${h.api.teamId}:${CHANNEL}`;
-    const started = await h.bot.stories.start({
-      kind: 'story',
-      channelId,
-      userId: `slack:${h.api.teamId}:U0READER`,
-      seed: 'Frozen',
-      length: 200,
-      surface: h.adapter.channelSurface(channelId),
-    });
-    const first = await waitFor(() => h?.api.topLevel(CHANNEL)[0], 'the placeholder');
+    const { started, first } = await channelStoryWithPlaceholder(h, 'Frozen');
     Object.assign(first, { user: 'U0SOMEONE' }); // chat.update now answers cant_update_message: not a deletion
     const outcome = await started.finished;
     expect(outcome.status).toBe('done');
@@ -169,3 +151,18 @@ describe('Slack /scifi through the real Bolt app and core', () => {
     expect(await response.text()).toContain('c-3po-challenge');
   });
 });
+
+/** A 200-character story written straight into the channel, once its placeholder is posted. */
+async function channelStoryWithPlaceholder(harness: SlackHarness, seed: string) {
+  const channelId = `slack:${harness.api.teamId}:${CHANNEL}`;
+  const started = await harness.bot.stories.start({
+    kind: 'story',
+    channelId,
+    userId: `slack:${harness.api.teamId}:U0READER`,
+    seed,
+    length: 200,
+    surface: harness.adapter.channelSurface(channelId),
+  });
+  const first = await waitFor(() => harness.api.topLevel(CHANNEL)[0], 'the placeholder');
+  return { started, first };
+}
