@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { BatchEngine } from '../../src/inference/batch-engine.js';
 import { loadModelsDir } from '../../src/inference/model-files.js';
 import { saveTinyModel, tempDir, tinyMeta, TINY_VOCAB } from './tiny-model.js';
+import { pollUntil } from '../fakes/poll.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let dir: { path: string; remove: () => Promise<void> };
@@ -101,8 +102,8 @@ describe('BatchEngine', () => {
     }
     expect(text.length).toBeGreaterThanOrEqual(10);
     expect(text.length).toBeLessThan(4000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(engine.activeRows('tiny')).toBe(0);
+    // The loop retires the row at its next turn: wait for that, however slow the machine.
+    await pollUntil(() => engine.activeRows('tiny') === 0, 'the row to be freed', 5_000);
   });
 
   it('frees the row when the reader stops reading', async () => {
@@ -110,8 +111,8 @@ describe('BatchEngine', () => {
       expect(chunk.length).toBeGreaterThan(0);
       break;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(engine.activeRows('tiny')).toBe(0);
+    // The loop retires the row at its next turn: wait for that, however slow the machine.
+    await pollUntil(() => engine.activeRows('tiny') === 0, 'the row to be freed', 5_000);
   });
 
   it('lets go of a long-lived signal once each stream is over', async () => {
