@@ -163,14 +163,7 @@ export class ProgressiveMessage {
       const part = parts[i] ?? '';
       const id = this.ids[i];
       if (id === undefined) {
-        const previous = this.ids[i - 1];
-        if (previous === undefined) {
-          this.ids.push(await this.surface.post(part));
-        } else {
-          this.ids.push(await this.surface.postFollowUp(part, previous));
-        }
-        this.shown[i] = part;
-        this.options.onPosted?.(this.ids);
+        await this.postPart(i, part);
         continue;
       }
       if (this.shown[i] === part) continue;
@@ -180,10 +173,7 @@ export class ProgressiveMessage {
         if (error instanceof MessageUneditableError) {
           // Still there, only frozen: the reader gets the rest in a new message.
           this.options.logger.info({ messageId: id }, 'message can no longer be edited; posting that part anew');
-          const previous = this.ids[i - 1];
-          this.ids[i] = previous === undefined ? await this.surface.post(part) : await this.surface.postFollowUp(part, previous);
-          this.shown[i] = part;
-          this.options.onPosted?.(this.ids);
+          await this.postPart(i, part);
           continue;
         }
         if (!(error instanceof MessageGoneError)) throw error;
@@ -192,6 +182,14 @@ export class ProgressiveMessage {
       }
       this.shown[i] = part;
     }
+  }
+
+  /** Posts part `i` as a new message (a follow-up of part i-1 when there is one) in slot `i`. */
+  private async postPart(i: number, part: string): Promise<void> {
+    const previous = this.ids[i - 1];
+    this.ids[i] = previous === undefined ? await this.surface.post(part) : await this.surface.postFollowUp(part, previous);
+    this.shown[i] = part;
+    this.options.onPosted?.(this.ids);
   }
 }
 
