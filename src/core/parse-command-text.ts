@@ -2,6 +2,7 @@ import type { CommandOption, OptionValues } from './command.js';
 import { UserError } from './errors.js';
 import { quoteInput } from './visible-text.js';
 import { parseDecimal } from './decimal.js';
+import { matchName } from './match-name.js';
 
 /**
  * Slack hands a slash command its arguments as one string; the command's option list says how to
@@ -111,8 +112,7 @@ function checkValue(commandName: string, option: CommandOption, raw: string): st
     );
   }
   if (option.choices !== undefined && option.choices.length > 0) {
-    // Typed by hand on Slack and in the terminal: "length:Long" means long.
-    const choice = option.choices.find((c) => c === raw) ?? option.choices.find((c) => c.toLowerCase() === raw.toLowerCase());
+    const choice = matchName(option.choices, raw);
     if (choice === undefined) {
       throw new UserError(`${option.name} must be one of ${option.choices.join(', ')} (got "${quoteInput(raw)}").`, 'bad-option');
     }

@@ -1,6 +1,7 @@
 import type { ChannelSettingsService } from './bot-services.js';
 import { UserError } from './errors.js';
 import { TEMPERATURE } from './limits.js';
+import { matchName } from './match-name.js';
 import type { ChannelId, ChannelSettings, ChannelSettingsStore, ModelInfo } from './ports.js';
 import { quoteInput } from './visible-text.js';
 
@@ -43,11 +44,10 @@ export function validateTemperature(value: number): number {
 
 /** The served model's id for a name as typed ("Melville" is melville), or a friendly refusal. */
 export function validateModel(model: string, available: readonly ModelInfo[]): string {
-  const known =
-    available.find((m) => m.id === model) ?? available.find((m) => m.id.toLowerCase() === model.toLowerCase());
+  const known = matchName(available.map((m) => m.id), model);
   if (known === undefined) {
     const names = available.map((m) => m.id).join(', ');
     throw new UserError(`There is no model called "${quoteInput(model)}". Try one of: ${names}.`, 'unknown-model');
   }
-  return known.id;
+  return known;
 }
