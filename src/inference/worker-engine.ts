@@ -121,7 +121,7 @@ export class WorkerEngine implements InferenceEngine {
     const nonce = this.nextNonce++;
     const reply = new Promise<WorkerMemory>((resolve, reject) => this.memoryReplies.set(nonce, { resolve, reject }));
     // An idle worker is unref'd; a question waiting for its answer must keep the process alive.
-    this.worker.ref();
+    this.holdProcess();
     this.send({ op: 'memory', nonce });
     return reply;
   }
